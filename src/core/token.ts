@@ -1,0 +1,25 @@
+import { jwtDecode, InvalidTokenError } from 'jwt-decode';
+import type { JwtClaims } from '../types';
+
+export { InvalidTokenError };
+
+const invalid = (problem: string): never => {
+  throw new InvalidTokenError(`Invalid token specified: ${problem}`);
+};
+
+/**
+ * Decodes a JWT's claims (no signature check: that is the server's job).
+ * Throws `InvalidTokenError` naming the problem; a token without `exp` is valid.
+ */
+export function decodeToken(token: unknown): JwtClaims {
+  if (typeof token !== 'string') invalid('must be a string');
+  const claims: unknown = jwtDecode(token as string);
+  if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) invalid('claims are not a JSON object');
+  const { exp, iat } = claims as JwtClaims;
+  if (exp !== undefined && !Number.isFinite(exp)) invalid('`exp` is not a number');
+  if (iat !== undefined && !Number.isFinite(iat)) invalid('`iat` is not a number');
+  return claims as JwtClaims;
+}
+
+/** The local time at which a server-clock instant `at` happens, given `skew` = server − client. */
+export const toLocal = (at: number | undefined, skew: number): number => (at === undefined ? Infinity : at - skew);

@@ -1,0 +1,30 @@
+/** What the page tells the manager. */
+export interface PageSignals {
+  /** The page may have slept, been throttled or frozen: re-check the clock now. */
+  wake(focus: boolean): void;
+  /** The page is being hidden; `final` when it is being unloaded or put in the back/forward cache. */
+  hide(final: boolean): void;
+}
+
+/**
+ * Listens to the page lifecycle: `visibilitychange`, `focus`, `pageshow`, `online` wake the
+ * manager (becoming visible is never activity); `visibilitychange` to hidden and `pagehide`
+ * hide it. Returns the function that stops listening.
+ */
+export function watchPage(signals: PageSignals): () => void {
+  const onVisibility = () => (document.visibilityState === 'visible' ? signals.wake(true) : signals.hide(false));
+  const onFocus = () => signals.wake(true);
+  const onWake = () => signals.wake(false);
+  const onPageHide = () => signals.hide(true);
+  const listeners: [EventTarget, string, () => void][] = [
+    [document, 'visibilitychange', onVisibility],
+    [window, 'focus', onFocus],
+    [window, 'pageshow', onWake],
+    [window, 'online', onWake],
+    [window, 'pagehide', onPageHide],
+  ];
+  for (const [target, type, listener] of listeners) target.addEventListener(type, listener);
+  return () => {
+    for (const [target, type, listener] of listeners) target.removeEventListener(type, listener);
+  };
+}

@@ -1,0 +1,579 @@
+import mitt, { type Handler } from 'mitt';
+import type { ExpireReason, JwtClaims, SessionEvents, SessionOptions, SessionSnapshot } from './types';
+import { resolveOptions, type ResolvedOptions } from './options';
+import { begin, deadlineOf, end, endOf, extend, step, type Machine } from './core/machine';
+import { decodeToken, toLocal } from './core/token';
+import { grants } from './core/roles';
+import { createDeadline } from './timers/deadline';
+import { recordStore, type RecordStore, type SharedRecord } from './tabs/record';
+import { openChannel, type TabChannel, type TabMessage } from './tabs/channel';
+import { exclusive, hold, holders } from './tabs/locks';
+import { watchPage } from './lifecycle/page';
+import { runCheck } from './check/check';
+
+const CHECK_RETRY = 30_000;
+const REFRESH_RETRY = 5_000;
+
+const stringArg = (method: string, value: unknown): string => {
+  if (typeof value !== 'string') throw new TypeError(`sessionwarden: ${method} takes a string`);
+  return value;
+};
+
+/**
+ * Manages the user's session in one tab: ends it after inactivity (with a warning first), at
+ * the token's expiry, when the server has revoked it, and, if asked, when the tab or the browser
+ * closes; keeps every tab of the origin in step; and tells the UI the user's roles.
+ *
+ * @example
+ * ```ts
+ * const session = new SessionManager({ idleTimeout: 30 * 60_000, token: jwt });
+ * session.on('warning', ({ expiresAt }) => showDialog(expiresAt));
+ * session.on('expired', ({ reason }) => location.assign('/'));
+ * session.start();
+ * ```
+ */
+export class SessionManager {
+  readonly #o: ResolvedOptions;
+  readonly #events = mitt<SessionEvents>();
+  readonly #listeners = new Set<() => void>();
+  readonly #timer = createDeadline(() => this.#run(), () => this.#o.now());
+  readonly #store: RecordStore;
+  readonly #reported = new Set<string>();
+  #m: Machine;
+  #snapshot: SessionSnapshot;
+  #started = false;
+  /** The newest activity reported, counted or not yet. */
+  #seen = -Infinity;
+  /** When activity was last shared with the other tabs. */
+  #sampledAt = -Infinity;
+  #token: string | null = null;
+  #claims: JwtClaims | null = null;
+  #roles: readonly string[] = [];
+  /** When the current token was set (local clock): refresh only after activity since then. */
+  #tokenSetAt = 0;
+  /** An end without a JWT (server clock). */
+  #serverEnd: number | undefined;
+  #skew = 0;
+  #skewKnown = false;
+  /** A new token was given since the session expired: `start()` begins a new session. */
+  #renewed = false;
+  #leader = false;
+  #provedAt = -Infinity;
+  #checkBackoff = 0;
+  #checking: AbortController | undefined;
+  #refreshAt = Infinity;
+  #refreshBackoff = 0;
+  #refreshing: Promise<void> | undefined;
+  #ending = false;
+  #begun = false;
+  #endedAt = 0;
+  #retryAt = Infinity;
+  #channel: TabChannel | undefined;
+  #detach: (() => void)[] = [];
+
+  /**
+   * @throws `TypeError` or `RangeError` naming a bad option; `InvalidTokenError` for a malformed `token`.
+   */
+  constructor(options: SessionOptions = {}) {
+    this.#o = resolveOptions(options);
+    const { expiresAt, clockSkew } = options;
+    if (expiresAt != null && !Number.isFinite(expiresAt)) {
+      throw new TypeError('sessionwarden: option `expiresAt` must be a finite epoch-ms number');
+    }
+    this.#serverEnd = expiresAt ?? undefined;
+    if (clockSkew !== undefined && clockSkew !== 'auto') [this.#skew, this.#skewKnown] = [clockSkew, true];
+    if (options.token != null) this.#applyToken(options.token);
+    this.#m = begin(this.#o.now());
+    this.#snapshot = this.#makeSnapshot();
+    const storage = this.#o.endOnClose === 'tab' ? () => sessionStorage : () => localStorage;
+    this.#store = recordStore(storage, this.#o.storageKey, (error, during) => this.#degrade(error, during));
+  }
+
+  /** The current state: `'stopped'`, `'active'`, `'warning'` or `'expired'`. */
+  get state(): SessionSnapshot['state'] {
+    return this.#snapshot.state;
+  }
+
+  /** The current token, or `null`. */
+  get token(): string | null {
+    return this.#token;
+  }
+
+  /** The token's decoded claims, or `null` without a token. */
+  get claims(): Readonly<JwtClaims> | null {
+    return this.#claims;
+  }
+
+  /** The user's roles, read from the claims by the `roles` option. */
+  get roles(): readonly string[] {
+    return this.#roles;
+  }
+
+  /** Whether the user has `role`. For the UI only: the server must enforce it. */
+  hasRole(role: string): boolean {
+    return this.#roles.includes(stringArg('hasRole()', role));
+  }
+
+  /** Whether one of the user's roles grants `permission` in the `permissions` map. For the UI only. */
+  can(permission: string): boolean {
+    return grants(this.#roles, this.#o.permissions, stringArg('can()', permission));
+  }
+
+  /** Starts watching (or resumes after `stop()`); after an expiry, only once `setToken()` gave a new token. */
+  start(): void {
+    if (this.#started || this.#ending || (this.#m.phase === 'expired' && !this.#renewed)) return;
+    const o = this.#o;
+    const now = o.now();
+    const shared = o.channel !== false || o.endOnClose === 'tab';
+    const record = shared ? this.#store.read() : undefined;
+    const fresh = !this.#begun || this.#renewed;
+    if (fresh) {
+      this.#m = begin(now);
+      this.#seen = this.#provedAt = now;
+      this.#begun = true;
+    }
+    this.#started = true;
+    if (record && !this.#renewed && !this.#isNewLogin(record)) {
+      if (record.ended) return this.#finish(record.ended, false);
+      // Loading a page is not activity: a new tab or a reload continues the shared session.
+      if (fresh) this.#m = begin(record.lastActivity);
+      this.#seen = Math.max(fresh ? record.lastActivity : this.#seen, record.lastActivity);
+      this.#provedAt = record.provedAt ?? this.#provedAt;
+      if (record.skew !== undefined && !this.#skewKnown) this.#setSkew(record.skew);
+    } else if (record) {
+      this.#store.clear();
+    }
+    this.#renewed = false;
+    this.#learnSkew();
+    if (shared) {
+      this.#store.write({ lastActivity: this.#m.lastActivity, skew: this.#skewKnown ? this.#skew : undefined, tokenExp: this.#claims?.exp, provedAt: this.#provedAt });
+    }
+    this.#scheduleRefresh();
+    const report = (at = o.now()) => {
+      if (at > this.#seen) this.#seen = at;
+      if (at - this.#sampledAt >= o.sampleInterval) this.#share(at);
+    };
+    const signals = {
+      proved: () => {
+        this.#provedAt = o.now();
+        this.#checkBackoff = 0;
+      },
+      revoked: () => this.#finish('revoked', true),
+    };
+    this.#detach = o.activity.map((source) => source.start(report, signals));
+    if (typeof document === 'object') this.#detach.push(watchPage({ wake: (focus) => this.#wake(focus), hide: (final) => this.#hide(final) }));
+    if (o.channel !== false) {
+      this.#channel = openChannel(o.channel, (message) => this.#receive(message), (error, during) => this.#degrade(error, during));
+      if (this.#channel) this.#detach.push(this.#channel.close);
+    }
+    if (o.endOnClose) this.#watchClose(record, now);
+    this.#detach.push(hold(`${o.storageKey}:leader`, 'exclusive', () => {
+      this.#leader = true;
+      this.#run();
+    }), () => (this.#leader = false));
+    this.#run();
+  }
+
+  /** Stops watching but keeps the session: `start()` resumes it (ending it at once if it ran out). */
+  stop(): void {
+    if (!this.#started) return;
+    this.#halt();
+    this.#update();
+  }
+
+  #halt(): void {
+    this.#started = false;
+    for (const undo of this.#detach.splice(0)) undo();
+    this.#channel = undefined;
+    this.#timer.clear();
+    this.#checking?.abort();
+    this.#checking = undefined;
+  }
+
+  /** Stops and removes every handler and subscriber, emitting nothing. Idempotent. */
+  destroy(): void {
+    this.#events.all.clear();
+    this.#listeners.clear();
+    this.stop();
+  }
+
+  /** The user is here: ends a warning and resets inactivity in every tab; during a token warning, calls `refresh`. */
+  extend(): void {
+    if (!this.#started || this.#m.phase === 'expired' || this.#ending) return;
+    if (this.#m.warning === 'token' && this.#o.refresh) void this.#refresh();
+    const at = this.#o.now();
+    this.#applyExtend(at);
+    this.#channel?.post({ k: 'extend', at });
+    this.#store.write({ lastActivity: at });
+  }
+
+  /** Ends the session with reason `'logout'` in every tab. */
+  logout(): void {
+    this.#finish('logout', true);
+  }
+
+  /** Reports activity now, for sources the manager cannot see (e.g. a video playing). */
+  reportActivity(): void {
+    const at = this.#o.now();
+    if (at > this.#seen) this.#seen = at;
+    if (this.#started) this.#share(at);
+  }
+
+  /**
+   * Replaces the token (`null` for none). After an expiry, the next `start()` begins a new session.
+   * @throws `InvalidTokenError` for a malformed token; nothing changes then.
+   */
+  setToken(token: string | null): void {
+    this.#applyToken(token);
+    if (this.#m.phase === 'expired') this.#renewed = true;
+    else if (this.#started) this.#tokenChanged(true);
+    else this.#update();
+  }
+
+  /** Milliseconds to the nearest end (`0` once expired, `Infinity` when nothing ends it). */
+  remaining(): number {
+    if (this.#m.phase === 'expired') return 0;
+    const now = this.#o.now();
+    const m = step(this.#m, this.#o, this.#tokenEnd(), now, this.#seen);
+    return m.phase === 'expired' ? 0 : endOf(m, this.#o, this.#tokenEnd()) - now;
+  }
+
+  /** Listens to an event (mitt). */
+  on<K extends keyof SessionEvents>(type: K, handler: Handler<SessionEvents[K]>): void {
+    this.#events.on(type, handler);
+  }
+
+  /** Stops listening to an event. */
+  off<K extends keyof SessionEvents>(type: K, handler: Handler<SessionEvents[K]>): void {
+    this.#events.off(type, handler);
+  }
+
+  /** Calls `listener` after each change of the snapshot; returns the function that unsubscribes. */
+  subscribe(listener: () => void): () => void {
+    if (typeof listener !== 'function') throw new TypeError('sessionwarden: subscribe() takes a function');
+    this.#listeners.add(listener);
+    return () => void this.#listeners.delete(listener);
+  }
+
+  /** The current snapshot: the same object until something changes (for `useSyncExternalStore`). */
+  getSnapshot(): SessionSnapshot {
+    return this.#snapshot;
+  }
+
+  // ——— the decision loop ———
+
+  /** When the next server check is due: a retry after an unknown answer, else an interval after the last proof. */
+  #checkDue(): number {
+    const check = this.#o.check;
+    return !check ? Infinity : this.#checkBackoff ? this.#retryAt : this.#provedAt + check.interval;
+  }
+
+  #tokenEnd(): number {
+    const exp = this.#claims?.exp;
+    return toLocal(exp === undefined ? this.#serverEnd : exp * 1000, this.#skew);
+  }
+
+  /** Steps the machine, emits what changed, starts due work and re-arms the one timer. */
+  #run(): void {
+    if (!this.#started || this.#ending) return;
+    const o = this.#o;
+    const now = o.now();
+    const before = this.#m;
+    const tokenEnd = this.#tokenEnd();
+    this.#m = step(before, o, tokenEnd, now, this.#seen);
+    const m = this.#m;
+    if (m.phase === 'expired') return this.#finish(m.reason!, true);
+    if (this.#leader) {
+      if (now >= this.#checkDue() && !this.#checking) void this.#check();
+      if (now >= this.#refreshAt) {
+        if (Math.max(m.lastActivity, this.#seen) > this.#tokenSetAt) void this.#refresh();
+        else this.#refreshAt = Infinity; // idle: let the token run out; activity re-arms it (#share)
+      }
+    }
+    this.#update();
+    if (m.phase === 'warning' && m.warnedAt !== before.warnedAt) {
+      this.#channel?.post({ k: 'warning' });
+      this.#events.emit('warning', { reason: m.warning!, expiresAt: endOf(m, o, tokenEnd) });
+    } else if (before.phase === 'warning' && m.phase === 'active') {
+      this.#events.emit('extended', { expiresAt: endOf(m, o, tokenEnd) });
+    }
+    const duties = this.#leader ? Math.min(this.#checking ? Infinity : this.#checkDue(), this.#refreshing ? Infinity : this.#refreshAt) : Infinity;
+    this.#timer.set(Math.min(deadlineOf(this.#m, o, tokenEnd), duties));
+  }
+
+  /** Shares activity with the other tabs, at most once per `sampleInterval` (called from `report`). */
+  #share(at: number): void {
+    this.#sampledAt = at;
+    if (this.#m.phase === 'expired' || (this.#m.phase === 'warning' && this.#o.ignoreActivityDuringWarning)) return;
+    const proved = Number.isFinite(this.#provedAt) ? this.#provedAt : undefined;
+    this.#channel?.post({ k: 'activity', at, proved });
+    this.#store.write({ lastActivity: at, provedAt: proved });
+    this.#events.emit('activity', { at });
+    if (this.#refreshAt === Infinity && this.#leader && this.#o.refresh && this.#claims?.exp !== undefined &&
+        at >= this.#tokenEnd() - this.#o.refreshBefore && !this.#refreshing) {
+      this.#refreshAt = at;
+      this.#run();
+    }
+  }
+
+  #applyExtend(at: number): void {
+    const before = this.#m;
+    const tokenEnd = this.#tokenEnd();
+    this.#seen = Math.max(this.#seen, at);
+    this.#m = extend(before, this.#o, tokenEnd, at);
+    if (endOf(this.#m, this.#o, tokenEnd) !== endOf(before, this.#o, tokenEnd) || before.phase !== this.#m.phase) {
+      this.#update();
+      this.#events.emit('extended', { expiresAt: endOf(this.#m, this.#o, tokenEnd) });
+    }
+    this.#run();
+  }
+
+  /** Ends the session once; `share` tells the other tabs and the shared record. */
+  #finish(reason: ExpireReason, share: boolean): void {
+    if (this.#m.phase === 'expired' && (this.#ending || this.#snapshot.state === 'expired')) return;
+    this.#m = end(this.#m, reason);
+    this.#ending = true;
+    this.#endedAt = this.#o.now();
+    if (share) {
+      this.#channel?.post({ k: 'end', reason });
+      this.#store.write({ ended: reason, endedAt: this.#endedAt });
+    }
+    this.#halt();
+    const done = () => {
+      this.#ending = false;
+      this.#update();
+      this.#events.emit('expired', { reason });
+    };
+    const { beforeExpire, beforeExpireTimeout } = this.#o;
+    if (!beforeExpire) return done();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    Promise.race([
+      Promise.resolve().then(() => beforeExpire(reason)),
+      new Promise((resolve) => (timer = globalThis.setTimeout(resolve, beforeExpireTimeout))),
+    ])
+      .catch((error) => this.#events.emit('error', { error, during: 'beforeExpire' }))
+      .finally(() => {
+        globalThis.clearTimeout(timer);
+        done();
+      });
+  }
+
+  // ——— token, refresh, check ———
+
+  #applyToken(token: string | null | undefined): void {
+    const claims = token == null ? null : decodeToken(token);
+    this.#token = token ?? null;
+    this.#claims = claims;
+    this.#roles = claims ? this.#o.roles(claims) : [];
+    this.#tokenSetAt = this.#o.now();
+    this.#learnSkew();
+  }
+
+  /** `'auto'` clock offset: a token's `iat` is read as "issued just now". */
+  #learnSkew(): void {
+    const iat = this.#claims?.iat;
+    if (!this.#skewKnown && iat !== undefined && this.#started) {
+      this.#setSkew(iat * 1000 - this.#tokenSetAt);
+    }
+  }
+
+  #setSkew(skew: number): void {
+    this.#skew = skew;
+    this.#skewKnown = true;
+  }
+
+  /** A new token (from `setToken`, a refresh or another tab) is in use. */
+  #tokenChanged(share: boolean): void {
+    const tokenEnd = this.#tokenEnd();
+    this.#scheduleRefresh();
+    if (share) {
+      this.#channel?.post({ k: 'token', token: this.#token, skew: this.#skew });
+      this.#store.write({ tokenExp: this.#claims?.exp, skew: this.#skewKnown ? this.#skew : undefined });
+    }
+    this.#run();
+    if (this.#token !== null && this.#m.phase !== 'expired') this.#events.emit('refreshed', { expiresAt: tokenEnd });
+  }
+
+  #scheduleRefresh(): void {
+    this.#refreshBackoff = 0;
+    this.#refreshAt = this.#o.refresh && this.#claims?.exp !== undefined ? this.#tokenEnd() - this.#o.refreshBefore : Infinity;
+  }
+
+  /** Refreshes the token, one call at a time in this tab and, through a lock, across tabs. */
+  #refresh(): Promise<void> {
+    const refresh = this.#o.refresh!;
+    return (this.#refreshing ??= exclusive(`${this.#o.storageKey}:refresh`, async () => {
+      const exp = this.#claims?.exp ?? -Infinity;
+      if ((this.#store.read()?.tokenExp ?? -Infinity) > exp) return; // another tab refreshed first
+      const token = await refresh();
+      if (!this.#started || this.#m.phase === 'expired') return;
+      this.#applyToken(token);
+      this.#tokenChanged(true);
+    })
+      .catch((error) => {
+        this.#events.emit('error', { error, during: 'refresh' });
+        this.#refreshBackoff = this.#refreshBackoff ? this.#refreshBackoff * 2 : REFRESH_RETRY;
+        const retryAt = this.#o.now() + this.#refreshBackoff;
+        // Retry until the token warning; after it, the session ends at `exp` (or `extend()` tries again).
+        this.#refreshAt = retryAt < this.#tokenEnd() - this.#o.warnBefore ? retryAt : Infinity;
+      })
+      .finally(() => {
+        this.#refreshing = undefined;
+        this.#run();
+      }));
+  }
+
+  /** The backup server check; the outcome reaches every tab. */
+  async #check(): Promise<void> {
+    const check = this.#o.check!;
+    const controller = (this.#checking = new AbortController());
+    const sentAt = this.#o.now();
+    const answer = await runCheck(check, this.#token, controller.signal);
+    if (this.#checking !== controller) return; // stopped meanwhile
+    this.#checking = undefined;
+    const now = this.#o.now();
+    const { outcome, serverTime, expiresAt } = answer;
+    this.#events.emit('checked', { result: outcome });
+    if (outcome === 'revoked') return this.#finish('revoked', true);
+    if (outcome === 'unknown') {
+      this.#checkBackoff = Math.min(this.#checkBackoff ? this.#checkBackoff * 2 : CHECK_RETRY, check.interval);
+      this.#retryAt = now + this.#checkBackoff;
+    } else {
+      this.#checkBackoff = 0;
+      this.#provedAt = now;
+      if (serverTime !== undefined && this.#o.clockSkew === 'auto') {
+        const skew = serverTime - (sentAt + now) / 2;
+        // A `Date` header is to the second: keep a finer offset that agrees with it.
+        if (!answer.coarse || this.#skew < skew || this.#skew > skew + 1000) this.#setSkew(answer.coarse ? skew + 500 : skew);
+      }
+      if (expiresAt !== undefined && this.#claims?.exp === undefined) this.#serverEnd = expiresAt;
+      this.#channel?.post({ k: 'checked', at: now, result: outcome, skew: this.#skew });
+      this.#store.write({ provedAt: now, skew: this.#skewKnown ? this.#skew : undefined });
+    }
+    this.#run();
+  }
+
+  // ——— tabs and page ———
+
+  /** A record that ended before this token was issued is an old session, not ours. */
+  #isNewLogin(record: SharedRecord): boolean {
+    const iat = this.#claims?.iat;
+    if (!record.ended || !this.#claims) return false;
+    if (iat !== undefined) return toLocal(iat * 1000, this.#skew) > (record.endedAt ?? Infinity);
+    return (this.#claims.exp ?? -Infinity) > (record.tokenExp ?? Infinity);
+  }
+
+  #receive(message: TabMessage): void {
+    if (!this.#started) return;
+    switch (message.k) {
+      case 'activity':
+        this.#seen = Math.max(this.#seen, message.at);
+        this.#provedAt = Math.max(this.#provedAt, message.proved ?? -Infinity);
+        if (this.#m.phase === 'warning') this.#run();
+        break;
+      case 'warning':
+        this.#run();
+        // This tab saw activity the warning tab did not: tell it at once.
+        if (this.#m.phase === 'active') {
+          this.#sampledAt = -Infinity;
+          this.#share(this.#m.lastActivity);
+        }
+        break;
+      case 'extend':
+        this.#applyExtend(message.at);
+        break;
+      case 'end':
+        this.#finish(message.reason, false);
+        break;
+      case 'token':
+        if (message.token === this.#token) break;
+        try {
+          this.#applyToken(message.token);
+        } catch (error) {
+          return this.#degrade(error, 'channel');
+        }
+        this.#setSkew(this.#o.clockSkew === 'auto' ? message.skew : this.#skew);
+        this.#tokenChanged(false);
+        break;
+      case 'checked':
+        this.#provedAt = Math.max(this.#provedAt, message.at);
+        this.#checkBackoff = 0;
+        if (this.#o.clockSkew === 'auto') this.#setSkew(message.skew);
+        this.#events.emit('checked', { result: message.result });
+        this.#run();
+    }
+  }
+
+  /** After sleep, throttling, the back/forward cache or a missed message: catch up, then decide now. */
+  #wake(focus: boolean): void {
+    const record = this.#store.read();
+    if (record?.ended) return this.#finish(record.ended, false);
+    if (record) {
+      this.#seen = Math.max(this.#seen, record.lastActivity);
+      this.#provedAt = Math.max(this.#provedAt, record.provedAt ?? -Infinity);
+    }
+    const check = this.#o.check;
+    if (focus && check?.onFocus && !this.#checking && this.#o.now() - this.#provedAt >= check.interval) void this.#check();
+    this.#run();
+  }
+
+  #hide(final: boolean): void {
+    if (!final || !this.#o.endOnClose || this.#m.phase === 'expired') return;
+    this.#store.write({ goneAt: this.#o.now() });
+    const beacon = this.#o.closeBeacon;
+    if (beacon && (this.#o.endOnClose === 'tab' || !this.#othersOpen)) navigator.sendBeacon?.(beacon);
+  }
+
+  /** Whether other pages of this session were open when this one was last hidden or started. */
+  #othersOpen = false;
+
+  /** `endOnClose`: a session whose last page has been gone longer than `closeGrace` has been closed. */
+  #watchClose(record: SharedRecord | undefined, now: number): void {
+    const name = `${this.#o.storageKey}:open`;
+    const gone = record?.goneAt !== undefined && now - record.goneAt > this.#o.closeGrace && !record.ended;
+    if (this.#o.endOnClose === 'tab') {
+      if (gone) this.#finish('closed', false);
+      return;
+    }
+    const count = () => holders(name).then((n) => (this.#othersOpen = n === undefined || n > 1));
+    void holders(name).then((others) => {
+      // Without Web Locks we cannot tell a close from another open tab: never end on a guess.
+      if (gone && others === 0) this.#finish('closed', true);
+      else this.#detach.push(hold(name, 'shared', () => void count()));
+    });
+    const onHidden = () => document.visibilityState === 'hidden' && void count();
+    document.addEventListener('visibilitychange', onHidden);
+    this.#detach.push(() => document.removeEventListener('visibilitychange', onHidden));
+  }
+
+  /** Storage, channel or lock trouble: keep working alone, and say so once. */
+  #degrade(error: unknown, during: string): void {
+    if (this.#reported.has(during)) return;
+    this.#reported.add(during);
+    this.#events.emit('error', { error, during });
+  }
+
+  #makeSnapshot(): SessionSnapshot {
+    const m = this.#m;
+    const expired = m.phase === 'expired' && !this.#ending;
+    return {
+      state: expired ? 'expired' : this.#started ? (m.phase === 'expired' ? 'active' : m.phase) : 'stopped',
+      reason: expired ? m.reason : null,
+      warning: this.#started && m.phase === 'warning' ? m.warning : null,
+      expiresAt: expired ? this.#endedAt : endOf(m, this.#o, this.#tokenEnd()),
+      claims: this.#claims,
+      roles: this.#roles,
+    };
+  }
+
+  /** Publishes a new snapshot if anything in it changed. */
+  #update(): void {
+    if (this.#ending) return;
+    const next = this.#makeSnapshot();
+    const prev = this.#snapshot;
+    if ((Object.keys(next) as (keyof SessionSnapshot)[]).every((key) => next[key] === prev[key])) return;
+    this.#snapshot = next;
+    for (const listener of this.#listeners) listener();
+    this.#events.emit('change', next);
+  }
+}

@@ -1,0 +1,175 @@
+/** The life of a session in one tab: `'stopped' → 'active' ⇄ 'warning' → 'expired'`. */
+export type SessionState = 'stopped' | 'active' | 'warning' | 'expired';
+
+/** Why a warning was raised: the user is idle, or the token is about to expire. */
+export type WarningReason = 'idle' | 'token';
+
+/** Why a session ended. */
+export type ExpireReason = 'idle' | 'token' | 'revoked' | 'closed' | 'logout';
+
+/** The outcome of one server check. */
+export type CheckOutcome = 'active' | 'revoked' | 'unknown';
+
+/** Decoded JWT claims. */
+export interface JwtClaims {
+  /** Expiry, in seconds since the epoch (server clock). */
+  exp?: number;
+  /** Issued at, in seconds since the epoch (server clock). */
+  iat?: number;
+  [claim: string]: unknown;
+}
+
+/**
+ * What a custom `check.request` resolves to: `true`/`false`, or an object that can also
+ * move the session's end (`expiresAt`, server clock) and report the server's time.
+ */
+export type CheckResult =
+  | boolean
+  | {
+      /** `false` ends the session with reason `'revoked'`. */
+      active: boolean;
+      /** A new absolute end of the session (server clock, epoch ms), for sessions without a JWT. */
+      expiresAt?: number;
+      /** The server's clock (epoch ms): refines the clock offset. */
+      serverTime?: number;
+    };
+
+/** The backup server check that catches a token revoked on the server. */
+export interface CheckOptions {
+  /** A URL called with `GET` and the bearer token: 2xx active, 401/403 revoked, else unknown. */
+  url?: string;
+  /** A custom check; called with an `AbortSignal` that `stop()` aborts. */
+  request?: (signal: AbortSignal) => Promise<CheckResult>;
+  /** Milliseconds between checks. Default `900_000` (15 min). */
+  interval?: number;
+  /** Check at once when the tab becomes visible or focused and the last check is older than `interval`. Default `true`. */
+  onFocus?: boolean;
+}
+
+/** What an activity source may tell the session besides activity. */
+export interface ActivitySignals {
+  /** The server just answered an authenticated request: the session is alive (skips the next check). */
+  proved(): void;
+  /** The server rejected the session (a 401): end it with reason `'revoked'`. */
+  revoked(): void;
+}
+
+/**
+ * A source of user activity. `start` receives `report`, which stores a timestamp and
+ * nothing else (call it with no argument for "now"), and returns a function that stops the source.
+ */
+export interface ActivitySource {
+  /** Starts reporting; returns the function that stops. */
+  start(report: (at?: number) => void, signals: ActivitySignals): () => void;
+}
+
+/** Options of {@link SessionManager}. All durations in milliseconds, all times epoch ms. */
+export interface SessionOptions {
+  /** Inactivity that ends the session. Default `1_800_000` (30 min); `Infinity` turns inactivity off. */
+  idleTimeout?: number;
+  /** Lead time of the `'warning'` event. Default `min(120_000, idleTimeout / 4)`; must be `< idleTimeout`. */
+  warnBefore?: number;
+  /** Activity sources. Default `[domActivity()]`; `[]` for none. */
+  activity?: ActivitySource[];
+  /** While the warning is shown, only `extend()` keeps the session. Default `true`. */
+  ignoreActivityDuringWarning?: boolean;
+  /** At most one cross-tab activity message, storage write and `'activity'` event per interval. Default `5_000`. */
+  sampleInterval?: number;
+  /** A JWT; its `exp` ends the session. `null`/`undefined` mean no token; `''` is malformed. */
+  token?: string | null;
+  /** An absolute end when there is no JWT (server clock, epoch ms); ends the session with reason `'token'`. */
+  expiresAt?: number | null;
+  /** Server minus client clock in ms, or `'auto'` (learned from `iat`, refined by each check). Default `'auto'`. */
+  clockSkew?: number | 'auto';
+  /** Returns a new JWT; called `refreshBefore` ahead of `exp` if the user was active since the last refresh. */
+  refresh?: () => Promise<string>;
+  /** Lead time of `refresh`. Default `warnBefore + 60_000`. */
+  refreshBefore?: number;
+  /** The backup server check. */
+  check?: CheckOptions;
+  /** `'browser'`: end when the last tab closes; `'tab'`: this tab's own session, ends when it closes. Default `false`. */
+  endOnClose?: false | 'browser' | 'tab';
+  /** How long a page may be gone before a reload counts as a close. Default `10_000`. */
+  closeGrace?: number;
+  /** With `endOnClose`, a URL that receives a `navigator.sendBeacon` when the (last) tab is hidden for good. */
+  closeBeacon?: string;
+  /** Awaited (at most `beforeExpireTimeout`) before `'expired'`: the place to auto-save. */
+  beforeExpire?: (reason: ExpireReason) => Promise<void> | void;
+  /** Upper bound for `beforeExpire`. Default `3_000`. */
+  beforeExpireTimeout?: number;
+  /** Share the session across tabs; a string names the channel. Default `true`. */
+  crossTab?: boolean | string;
+  /** Key prefix in `localStorage` / `sessionStorage`. Default `'sessionwarden'`. */
+  storageKey?: string;
+  /** Roles from the claims. Default `claims.roles ?? claims.role ?? []`. */
+  roles?: (claims: JwtClaims) => string[];
+  /** Role → permissions, for `can()`. Default `{}`. */
+  permissions?: Record<string, readonly string[]>;
+  /** The clock. Default `Date.now`. */
+  now?: () => number;
+}
+
+/** An immutable picture of the session; a new object only when something changed. */
+export interface SessionSnapshot {
+  /** The session's state. */
+  readonly state: SessionState;
+  /** Why the session ended, while `state` is `'expired'`. */
+  readonly reason: ExpireReason | null;
+  /** What the warning is about, while `state` is `'warning'`. */
+  readonly warning: WarningReason | null;
+  /**
+   * The nearest end (local clock, epoch ms) as of the last decision; `Infinity` when nothing ends
+   * the session. Exact while `'warning'`; while `'active'` later activity may have moved it on
+   * (use `remaining()` for the exact figure).
+   */
+  readonly expiresAt: number;
+  /** The token's decoded claims, or `null`. */
+  readonly claims: Readonly<JwtClaims> | null;
+  /** The user's roles. */
+  readonly roles: readonly string[];
+}
+
+/** Events of {@link SessionManager} and their payloads. */
+export type SessionEvents = {
+  /** `warnBefore` ahead of an end; once per warning. The state is already `'warning'`. */
+  warning: {
+    /** What is about to end the session. */
+    reason: WarningReason;
+    /** When it ends (local clock, epoch ms). */
+    expiresAt: number;
+  };
+  /** `extend()` here or in another tab moved the nearest end. */
+  extended: {
+    /** The new end (local clock, epoch ms). */
+    expiresAt: number;
+  };
+  /** The session ended: exactly once per session, in every tab. */
+  expired: {
+    /** Why it ended. */
+    reason: ExpireReason;
+  };
+  /** Activity, at most once per `sampleInterval`. */
+  activity: {
+    /** When (epoch ms). */
+    at: number;
+  };
+  /** A new token is in use. */
+  refreshed: {
+    /** The new token's end (local clock, epoch ms). */
+    expiresAt: number;
+  };
+  /** After each server check. */
+  checked: {
+    /** What the server said; `'unknown'` is retried and never ends the session. */
+    result: CheckOutcome;
+  };
+  /** Any change of the snapshot; the payload is the new snapshot. */
+  change: SessionSnapshot;
+  /** A failure that did not end the session. */
+  error: {
+    /** What went wrong. */
+    error: unknown;
+    /** Where: `'refresh'`, `'storage'`, `'channel'`, `'beforeExpire'`, … */
+    during: string;
+  };
+};

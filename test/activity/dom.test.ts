@@ -1,0 +1,53 @@
+import { describe, expect, it, vi } from 'vitest';
+import { domActivity } from '../../src';
+
+const signals = { proved: () => {}, revoked: () => {} };
+
+describe('domActivity', () => {
+  it('reports each default event on document, in the capture phase, passively', () => {
+    const add = vi.spyOn(document, 'addEventListener');
+    const report = vi.fn();
+    const stop = domActivity().start(report, signals);
+    const types = add.mock.calls.map(([type]) => type);
+    expect(types).toEqual(['pointerdown', 'pointermove', 'keydown', 'wheel', 'scroll', 'touchstart']);
+    for (const [, , options] of add.mock.calls) expect(options).toEqual({ capture: true, passive: true });
+    for (const type of types) document.dispatchEvent(new Event(type));
+    expect(report).toHaveBeenCalledTimes(6);
+    expect(report.mock.calls.every((args) => args.length === 0)).toBe(true);
+    stop();
+  });
+
+  it('counts events stopped by the app (capture phase) and in any direction', () => {
+    const report = vi.fn();
+    const stop = domActivity().start(report, signals);
+    const child = document.createElement('div');
+    document.body.append(child);
+    child.addEventListener('pointermove', (event) => event.stopPropagation());
+    child.dispatchEvent(new Event('pointermove', { bubbles: true }));
+    expect(report).toHaveBeenCalledTimes(1);
+    stop();
+    child.remove();
+  });
+
+  it('stops listening when stopped', () => {
+    const report = vi.fn();
+    const stop = domActivity().start(report, signals);
+    stop();
+    document.dispatchEvent(new Event('keydown'));
+    expect(report).not.toHaveBeenCalled();
+  });
+
+  it('takes custom events and target', () => {
+    const target = new EventTarget();
+    const report = vi.fn();
+    const stop = domActivity({ events: ['custom'], target }).start(report, signals);
+    target.dispatchEvent(new Event('custom'));
+    document.dispatchEvent(new Event('pointermove'));
+    expect(report).toHaveBeenCalledTimes(1);
+    stop();
+  });
+
+  it.each([[{ events: [] }], [{ events: 'click' }], [{ events: [1] }], [{ target: {} }]])('rejects %j with a TypeError', (options) => {
+    expect(() => domActivity(options as never)).toThrow(TypeError);
+  });
+});
