@@ -85,8 +85,12 @@ export class SessionManager {
     if (options.token != null) this.#applyToken(options.token);
     this.#m = begin(this.#o.now());
     this.#snapshot = this.#makeSnapshot();
-    const storage = this.#o.endOnClose === 'tab' ? () => sessionStorage : () => localStorage;
-    this.#store = recordStore(storage, this.#o.storageKey, (error, during) => this.#degrade(error, during));
+    const { endOnClose, channel, storageKey } = this.#o;
+    const storage = endOnClose === 'tab' ? () => sessionStorage : () => localStorage;
+    // `crossTab: false` keeps the session in this page alone, unless it must survive reloads of this tab.
+    this.#store = channel === false && endOnClose !== 'tab'
+      ? { read: () => undefined, write() {}, clear() {} }
+      : recordStore(storage, storageKey, (error, during) => this.#degrade(error, during));
   }
 
   /** The current state: `'stopped'`, `'active'`, `'warning'` or `'expired'`. */
@@ -124,8 +128,7 @@ export class SessionManager {
     if (this.#started || this.#ending || (this.#m.phase === 'expired' && !this.#renewed)) return;
     const o = this.#o;
     const now = o.now();
-    const shared = o.channel !== false || o.endOnClose === 'tab';
-    const record = shared ? this.#store.read() : undefined;
+    const record = this.#store.read();
     const fresh = !this.#begun || this.#renewed;
     if (fresh) {
       this.#m = begin(now);
@@ -145,9 +148,8 @@ export class SessionManager {
     }
     this.#renewed = false;
     this.#learnSkew();
-    if (shared) {
-      this.#store.write({ lastActivity: this.#m.lastActivity, skew: this.#skewKnown ? this.#skew : undefined, tokenExp: this.#claims?.exp, provedAt: this.#provedAt });
-    }
+    const lastActivity = Math.max(this.#m.lastActivity, record?.ended ? -Infinity : record?.lastActivity ?? -Infinity);
+    this.#store.write({ lastActivity, skew: this.#skewKnown ? this.#skew : undefined, tokenExp: this.#claims?.exp, provedAt: this.#provedAt });
     this.#scheduleRefresh();
     const report = (at = o.now()) => {
       if (at > this.#seen) this.#seen = at;
@@ -309,8 +311,14 @@ export class SessionManager {
     this.#channel?.post({ k: 'activity', at, proved });
     this.#store.write({ lastActivity: at, provedAt: proved });
     this.#events.emit('activity', { at });
-    if (this.#refreshAt === Infinity && this.#leader && this.#o.refresh && this.#claims?.exp !== undefined &&
-        at >= this.#tokenEnd() - this.#o.refreshBefore && !this.#refreshing) {
+    this.#refreshAfterIdle(at);
+  }
+
+  /** A refresh passed over while the user was idle becomes due when activity comes back, before the warning. */
+  #refreshAfterIdle(at: number): void {
+    const tokenEnd = this.#tokenEnd();
+    if (this.#refreshAt === Infinity && this.#leader && this.#o.refresh && !this.#refreshing && this.#claims?.exp !== undefined &&
+        at >= tokenEnd - this.#o.refreshBefore && at < tokenEnd - this.#o.warnBefore && at > this.#tokenSetAt) {
       this.#refreshAt = at;
       this.#run();
     }
@@ -404,7 +412,10 @@ export class SessionManager {
     const refresh = this.#o.refresh!;
     return (this.#refreshing ??= exclusive(`${this.#o.storageKey}:refresh`, async () => {
       const exp = this.#claims?.exp ?? -Infinity;
-      if ((this.#store.read()?.tokenExp ?? -Infinity) > exp) return; // another tab refreshed first
+      if ((this.#store.read()?.tokenExp ?? -Infinity) > exp) {
+        this.#refreshAt = Infinity; // another tab refreshed first: its token is on the way
+        return;
+      }
       const token = await refresh();
       if (!this.#started || this.#m.phase === 'expired') return;
       this.#applyToken(token);
@@ -457,10 +468,12 @@ export class SessionManager {
 
   /** A record that ended before this token was issued is an old session, not ours. */
   #isNewLogin(record: SharedRecord): boolean {
-    const iat = this.#claims?.iat;
+    const { exp, iat } = this.#claims ?? {};
     if (!record.ended || !this.#claims) return false;
-    if (iat !== undefined) return toLocal(iat * 1000, this.#skew) > (record.endedAt ?? Infinity);
-    return (this.#claims.exp ?? -Infinity) > (record.tokenExp ?? Infinity);
+    // A later `exp` than the ended session's newest token, or issued after the end.
+    if (exp !== undefined && record.tokenExp !== undefined) return exp > record.tokenExp;
+    if (iat !== undefined) return toLocal(iat * 1000, record.skew ?? 0) > (record.endedAt ?? Infinity);
+    return record.tokenExp === undefined;
   }
 
   #receive(message: TabMessage): void {
@@ -470,6 +483,7 @@ export class SessionManager {
         this.#seen = Math.max(this.#seen, message.at);
         this.#provedAt = Math.max(this.#provedAt, message.proved ?? -Infinity);
         if (this.#m.phase === 'warning') this.#run();
+        this.#refreshAfterIdle(message.at);
         break;
       case 'warning':
         this.#run();
@@ -537,6 +551,7 @@ export class SessionManager {
     }
     const count = () => holders(name).then((n) => (this.#othersOpen = n === undefined || n > 1));
     void holders(name).then((others) => {
+      if (!this.#started) return;
       // Without Web Locks we cannot tell a close from another open tab: never end on a guess.
       if (gone && others === 0) this.#finish('closed', true);
       else this.#detach.push(hold(name, 'shared', () => void count()));
