@@ -499,6 +499,12 @@ export class SessionManager {
       case 'end':
         this.#finish(message.reason, false);
         break;
+      case 'open':
+        void this.#countOpen();
+        break;
+      case 'gone':
+        this.#openPages = Math.max(1, this.#openPages - 1);
+        break;
       case 'token':
         if (message.token === this.#token) break;
         try {
@@ -534,12 +540,23 @@ export class SessionManager {
   #hide(final: boolean): void {
     if (!final || !this.#o.endOnClose || this.#m.phase === 'expired') return;
     this.#store.write({ goneAt: this.#o.now() });
+    this.#channel?.post({ k: 'gone' });
+    this.#gone = true;
     const beacon = this.#o.closeBeacon;
-    if (beacon && (this.#o.endOnClose === 'tab' || !this.#othersOpen)) navigator.sendBeacon?.(beacon);
+    if (beacon && this.#openPages < 2) navigator.sendBeacon?.(beacon);
   }
 
-  /** Whether other pages of this session were open when this one was last hidden or started. */
-  #othersOpen = false;
+  /** Pages of this session open now, this one included (kept by Web Locks and the open/gone messages). */
+  #openPages = 1;
+  /** This page said it was gone (pagehide); if it comes back from the back/forward cache it says so again. */
+  #gone = false;
+
+  #countOpen(): Promise<void> {
+    return holders(`${this.#o.storageKey}:open`).then((n) => {
+      // Without Web Locks we cannot count pages: assume others, so a lone close sends no beacon on a guess.
+      this.#openPages = n ?? 2;
+    });
+  }
 
   /** `endOnClose`: a session whose last page has been gone longer than `closeGrace` has been closed. */
   #watchClose(record: SharedRecord | undefined, now: number): void {
@@ -549,16 +566,19 @@ export class SessionManager {
       if (gone) this.#finish('closed', false);
       return;
     }
-    const count = () => holders(name).then((n) => (this.#othersOpen = n === undefined || n > 1));
+    const announce = () => this.#countOpen().then(() => this.#channel?.post({ k: 'open' }));
     void holders(name).then((others) => {
       if (!this.#started) return;
       // Without Web Locks we cannot tell a close from another open tab: never end on a guess.
       if (gone && others === 0) this.#finish('closed', true);
-      else this.#detach.push(hold(name, 'shared', () => void count()));
+      else this.#detach.push(hold(name, 'shared', () => void announce()));
     });
-    const onHidden = () => document.visibilityState === 'hidden' && void count();
-    document.addEventListener('visibilitychange', onHidden);
-    this.#detach.push(() => document.removeEventListener('visibilitychange', onHidden));
+    const onShow = (event: PageTransitionEvent) => {
+      if (event.persisted && this.#gone) void announce();
+      this.#gone = false;
+    };
+    addEventListener('pageshow', onShow);
+    this.#detach.push(() => removeEventListener('pageshow', onShow));
   }
 
   /** Storage, channel or lock trouble: keep working alone, and say so once. */

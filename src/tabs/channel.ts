@@ -2,6 +2,8 @@
 export type TabMessage =
   | { k: 'activity'; at: number; proved?: number }
   | { k: 'warning' }
+  | { k: 'open' }
+  | { k: 'gone' }
   | { k: 'extend'; at: number }
   | { k: 'end'; reason: 'idle' | 'token' | 'revoked' | 'closed' | 'logout' }
   | { k: 'token'; token: string | null; skew: number }
@@ -15,7 +17,9 @@ export function isTabMessage(m: unknown): m is TabMessage {
   if (typeof msg !== 'object' || msg === null) return false;
   switch (msg.k) {
     case 'activity': return finite(msg.at) && (msg.proved === undefined || finite(msg.proved));
-    case 'warning': return true;
+    case 'warning':
+    case 'open':
+    case 'gone': return true;
     case 'extend': return finite(msg.at);
     case 'end': return ['idle', 'token', 'revoked', 'closed', 'logout'].includes(msg.reason as string);
     case 'token': return (msg.token === null || typeof msg.token === 'string') && finite(msg.skew);
