@@ -1,21 +1,25 @@
 // The size budget CI enforces: each entry bundled with esbuild (minified, its dependencies
-// included, frameworks and the core external for adapters), measured with brotli.
+// included; frameworks, and for adapters the core, external), measured with brotli.
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 import zlib from 'node:zlib';
 
 const FRAMEWORKS = ['react', 'react-dom', 'react/jsx-runtime', 'vue', 'svelte', 'svelte/store'];
+// Issue 7's target for the core is 3072 B; until the core is slimmed to it, this is a ratchet
+// at today's size so that it can only shrink.
+const CORE_BUDGET = 6400;
 /** [entry, brotli budget in bytes, what is external]. */
 const BUDGETS = [
-  ['src/index.ts', Number(process.env.SIZE_CORE_BUDGET ?? 6400) // ratchet: issue 7's target is 3072, FRAMEWORKS],
+  ['src/index.ts', CORE_BUDGET, FRAMEWORKS],
   ['src/react/index.tsx', 1024, [...FRAMEWORKS, 'sessionwarden']],
   ['src/vue/index.ts', 1024, [...FRAMEWORKS, 'sessionwarden']],
   ['src/svelte/index.ts', 1024, [...FRAMEWORKS, 'sessionwarden']],
   ['src/element/index.ts', 1024, [...FRAMEWORKS, 'sessionwarden']],
 ];
 
+/** Minified, gzip (level 9) and brotli (quality 11) bytes of `entry` bundled with esbuild. */
 export async function sizeOf(entry, external) {
-  const result = await build({ entryPoints: [entry], bundle: true, minify: true, format: 'esm', platform: 'browser', target: 'es2022', write: false, external });
+  const result = await build({ entryPoints: [entry], bundle: true, minify: true, format: 'esm', platform: 'browser', target: 'es2022', write: false, external, logLevel: 'silent' });
   const code = result.outputFiles[0].contents;
   return {
     raw: code.length,
@@ -24,15 +28,19 @@ export async function sizeOf(entry, external) {
   };
 }
 
-let failed = false;
-for (const [entry, budget, external] of BUDGETS) {
-  if (!existsSync(entry)) continue;
-  const size = await sizeOf(entry, external);
-  const ok = size.brotli <= budget;
-  failed ||= !ok;
-  console.log(`${ok ? 'ok  ' : 'OVER'} ${entry.padEnd(22)} ${String(size.brotli).padStart(5)} B brotli (budget ${budget}), ${size.gzip} B gzip, ${size.raw} B min`);
+async function main() {
+  let failed = false;
+  for (const [entry, budget, external] of BUDGETS) {
+    if (!existsSync(entry)) continue;
+    const size = await sizeOf(entry, external);
+    const ok = size.brotli <= budget;
+    failed ||= !ok;
+    console.log(`${ok ? 'ok  ' : 'OVER'} ${entry.padEnd(22)} ${String(size.brotli).padStart(5)} B brotli (budget ${budget}), ${size.gzip} B gzip, ${size.raw} B min`);
+  }
+  if (failed) {
+    console.error('Size budget exceeded.');
+    process.exit(1);
+  }
 }
-if (failed) {
-  console.error('Size budget exceeded.');
-  process.exit(1);
-}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();

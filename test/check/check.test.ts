@@ -36,7 +36,7 @@ afterEach(() => {
 
 describe('check.request', () => {
   it('checks every 15 minutes by default', async () => {
-    const request = vi.fn(async (): Promise<CheckResult> => true);
+    const request = vi.fn(async (_signal: AbortSignal): Promise<CheckResult> => true);
     const session = make({ check: { request } });
     const seen = results(session);
     session.start();
