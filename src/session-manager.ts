@@ -66,6 +66,8 @@ export class SessionManager {
   #refreshing: Promise<void> | undefined;
   #ending = false;
   #begun = false;
+  /** Counts starts, so that async work begun before a stop() (and a new start()) is dropped. */
+  #epoch = 0;
   #endedAt = 0;
   #retryAt = Infinity;
   #channel: TabChannel | undefined;
@@ -136,6 +138,7 @@ export class SessionManager {
       this.#begun = true;
     }
     this.#started = true;
+    this.#epoch++;
     if (record && !this.#renewed && !this.#isNewLogin(record)) {
       if (record.ended) return this.#finish(record.ended, false);
       // Loading a page is not activity: a new tab or a reload continues the shared session.
@@ -567,8 +570,9 @@ export class SessionManager {
       return;
     }
     const announce = () => this.#countOpen().then(() => this.#channel?.post({ k: 'open' }));
+    const epoch = this.#epoch;
     void holders(name).then((others) => {
-      if (!this.#started) return;
+      if (!this.#started || epoch !== this.#epoch) return; // stopped (and maybe started again) meanwhile
       // Without Web Locks we cannot tell a close from another open tab: never end on a guess.
       if (gone && others === 0) this.#finish('closed', true);
       else this.#detach.push(hold(name, 'shared', () => void announce()));

@@ -45,6 +45,10 @@ const PAGE = (options: string) => `<!doctype html><html><head><title>sessionward
   session.subscribe(() => (document.getElementById('state').textContent = session.state));
   window.session = session;
   session.start();
+  if (options.restart) {
+    session.stop(); // as React's StrictMode does with effects
+    session.start();
+  }
   document.getElementById('state').textContent = session.state;
 </script></body></html>`;
 

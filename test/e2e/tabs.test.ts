@@ -145,6 +145,14 @@ describe('page lifecycle', () => {
     expect(server.hits.beacon).toBe(1);
   });
 
+  it('a page stopped and started at once (StrictMode effects) still sends the beacon when it is the last to close', async () => {
+    const a = await openTab(context, closing({ restart: true }));
+    await sleep(300);
+    await a.close({ runBeforeUnload: true });
+    await sleep(500);
+    expect(server.hits.beacon).toBe(1);
+  });
+
   it('a reload within closeGrace is not a close', async () => {
     const a = await openTab(context, closing());
     await a.reload();

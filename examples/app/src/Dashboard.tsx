@@ -36,14 +36,18 @@ export function Dashboard({ initialToken }: { initialToken: string | null }) {
   const [ready, setReady] = useState(initialToken !== null);
   useEffect(() => {
     if (initialToken) return;
-    refreshToken().then(
-      (token) => {
-        if (session.state === 'expired') return;
-        session.setToken(token);
-        setReady(true);
-      },
-      () => session.state !== 'expired' && location.assign('/'),
-    );
+    // Let the manager's own close check (a Web Locks query, made in start()) answer first, so that
+    // a session closed with the browser says so rather than failing the refresh below.
+    (navigator.locks ? navigator.locks.query() : Promise.resolve())
+      .then(refreshToken)
+      .then(
+        (token) => {
+          if (session.state === 'expired') return;
+          session.setToken(token);
+          setReady(true);
+        },
+        () => session.state !== 'expired' && location.assign('/'),
+      );
   }, [session, initialToken]);
   return (
     <SessionProvider manager={session}>
