@@ -1,0 +1,161 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { SessionManager, type SessionOptions } from '../../src';
+import { isRecord, recordStore } from '../../src/tabs/record';
+import { isTabMessage, openChannel } from '../../src/tabs/channel';
+import { exclusive, hold, holders } from '../../src/tabs/locks';
+
+const MIN = 60_000;
+const managers: SessionManager[] = [];
+const make = (options: SessionOptions = {}) => {
+  const session = new SessionManager({ idleTimeout: 30 * MIN, warnBefore: 2 * MIN, ...options });
+  managers.push(session);
+  return session;
+};
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: 1_000_000 });
+  localStorage.clear();
+});
+afterEach(() => {
+  for (const session of managers.splice(0)) session.destroy();
+  vi.unstubAllGlobals();
+  vi.useRealTimers();
+});
+
+describe('shared record', () => {
+  it('accepts only well-formed version-1 records', () => {
+    expect(isRecord({ v: 1, lastActivity: 5 })).toBe(true);
+    expect(isRecord({ v: 1, lastActivity: 5, ended: 'logout', endedAt: 6, skew: -3, tokenExp: 9, provedAt: 1, goneAt: 2 })).toBe(true);
+    for (const bad of [null, 'x', {}, { v: 2, lastActivity: 5 }, { v: 1, lastActivity: 'now' }, { v: 1, lastActivity: 5, ended: 'bored' }, { v: 1, lastActivity: 5, skew: 'x' }]) {
+      expect(isRecord(bad)).toBe(false);
+    }
+  });
+
+  it('reads garbage as absent and says so, and survives storage that throws', () => {
+    const onError = vi.fn();
+    localStorage.setItem('k', '{not json');
+    expect(recordStore(() => localStorage, 'k', onError).read()).toBeUndefined();
+    localStorage.setItem('k', JSON.stringify({ v: 9 }));
+    expect(recordStore(() => localStorage, 'k', onError).read()).toBeUndefined();
+    expect(onError).toHaveBeenCalledTimes(2);
+    const broken = { getItem: () => { throw new Error('SecurityError'); }, setItem: () => { throw new Error('QuotaExceededError'); }, removeItem: () => { throw new Error('x'); } } as unknown as Storage;
+    const store = recordStore(() => broken, 'k', onError);
+    expect(store.read()).toBeUndefined();
+    expect(() => store.write({ lastActivity: 1 })).not.toThrow();
+    expect(() => store.clear()).not.toThrow();
+  });
+
+  it('a reload continues the session with its last activity; loading a page is not activity', () => {
+    const first = make();
+    first.start();
+    vi.advanceTimersByTime(10 * MIN);
+    document.dispatchEvent(new Event('pointermove'));
+    vi.advanceTimersByTime(5 * MIN);
+    first.stop();
+    const reloaded = make();
+    reloaded.start();
+    expect(reloaded.remaining()).toBe(25 * MIN);
+  });
+});
+
+describe('degradation to a working single-tab session', () => {
+  it('works, with one error event, when storage throws (private mode, quota)', () => {
+    const broken = { getItem: () => { throw new Error('SecurityError'); }, setItem: () => { throw new Error('QuotaExceededError'); }, removeItem: () => {} };
+    vi.stubGlobal('localStorage', broken);
+    const session = make();
+    const errors = vi.fn();
+    session.on('error', errors);
+    session.start();
+    for (let i = 0; i < 20; i++) {
+      document.dispatchEvent(new Event('pointermove'));
+      vi.advanceTimersByTime(10_000);
+    }
+    expect(session.state).toBe('active');
+    expect(errors).toHaveBeenCalledTimes(1);
+    expect(errors.mock.calls[0]![0]).toMatchObject({ during: 'storage' });
+    vi.advanceTimersByTime(30 * MIN);
+    expect(session.state).toBe('expired');
+  });
+
+  it('works without BroadcastChannel (storage events instead), and without Web Locks', () => {
+    vi.stubGlobal('BroadcastChannel', undefined);
+    const session = make();
+    session.start();
+    expect(session.state).toBe('active');
+    session.logout();
+    expect(session.state).toBe('expired');
+    expect(JSON.parse(localStorage.getItem('sessionwarden')!)).toMatchObject({ ended: 'logout' });
+  });
+
+  it('ignores garbage cross-tab messages, reporting one error, never throwing from the handler', () => {
+    const session = make();
+    const errors = vi.fn();
+    session.on('error', errors);
+    session.start();
+    const channel = new BroadcastChannel('sessionwarden');
+    for (const garbage of ['x', null, { k: 'end', reason: 'bored' }, { k: 'activity', at: 'now' }, { k: 'token', token: 5, skew: 0 }]) {
+      channel.postMessage(garbage);
+    }
+    channel.close();
+    return vi.waitFor(() => expect(errors).toHaveBeenCalledTimes(1)).then(() => {
+      expect(errors.mock.calls[0]![0]).toMatchObject({ during: 'channel' });
+      expect(session.state).toBe('active');
+    });
+  });
+
+  it('starts ended when the shared record says the session ended', () => {
+    localStorage.setItem('sessionwarden', JSON.stringify({ v: 1, lastActivity: 900_000, ended: 'logout', endedAt: 950_000 }));
+    const session = make();
+    const expired = vi.fn();
+    session.on('expired', expired);
+    session.start();
+    expect(expired).toHaveBeenCalledWith({ reason: 'logout' });
+  });
+});
+
+describe('tab messages', () => {
+  it('validates every kind', () => {
+    const good = [
+      { k: 'activity', at: 1 }, { k: 'activity', at: 1, proved: 2 }, { k: 'warning' }, { k: 'open' }, { k: 'gone' },
+      { k: 'extend', at: 3 }, { k: 'end', reason: 'idle' }, { k: 'token', token: null, skew: 0 }, { k: 'token', token: 'a.b.c', skew: 5 },
+      { k: 'checked', at: 1, result: 'active', skew: 0 },
+    ];
+    for (const message of good) expect(isTabMessage(message)).toBe(true);
+    const bad = [
+      undefined, 5, {}, { k: 'nope' }, { k: 'activity' }, { k: 'activity', at: 1, proved: 'x' }, { k: 'extend', at: Number.NaN },
+      { k: 'end' }, { k: 'token', token: 1, skew: 0 }, { k: 'token', token: null }, { k: 'checked', at: 1, result: 'revoked', skew: 0 },
+    ];
+    for (const message of bad) expect(isTabMessage(message)).toBe(false);
+  });
+
+  it('falls back to storage events, dropping garbage with an error', () => {
+    vi.stubGlobal('BroadcastChannel', undefined);
+    const received = vi.fn();
+    const onError = vi.fn();
+    const channel = openChannel('chan', received, onError)!;
+    const fire = (newValue: string) => window.dispatchEvent(new StorageEvent('storage', { key: 'chan:message', newValue }));
+    fire(JSON.stringify({ m: { k: 'extend', at: 7 } }));
+    fire(JSON.stringify({ m: { k: 'bogus' } }));
+    fire('{broken');
+    expect(received).toHaveBeenCalledWith({ k: 'extend', at: 7 });
+    expect(received).toHaveBeenCalledTimes(1);
+    expect(onError).toHaveBeenCalledTimes(2);
+    channel.post({ k: 'warning' });
+    expect(localStorage.getItem('chan:message')).toBeNull(); // written and removed at once
+    channel.close();
+    fire(JSON.stringify({ m: { k: 'warning' } }));
+    expect(received).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('locks without Web Locks', () => {
+  it('a lone tab leads, runs exclusive work directly, and cannot count pages', async () => {
+    expect(navigator.locks ?? undefined).toBeUndefined();
+    const onHeld = vi.fn();
+    const release = hold('x', 'exclusive', onHeld);
+    expect(onHeld).toHaveBeenCalledTimes(1);
+    release();
+    await expect(exclusive('x', async () => 42)).resolves.toBe(42);
+    await expect(holders('x')).resolves.toBeUndefined();
+  });
+});
