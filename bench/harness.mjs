@@ -8,9 +8,13 @@ import { pathToFileURL } from 'node:url';
 
 /** Bundles `entry` (our source, or a peer's usage) and imports it. */
 export async function load(entry, name = 'bundle') {
-  const result = await build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'browser', write: false, target: 'es2022', logLevel: 'silent' });
+  const result = await build({
+    entryPoints: [entry], bundle: true, format: 'esm', platform: 'browser', write: false, target: 'es2022', logLevel: 'silent',
+    define: { 'process.env.NODE_ENV': '"development"' }, // React's act() exists only in development builds
+  });
   mkdirSync('bench/.tmp', { recursive: true });
-  const file = `bench/.tmp/${name}-${process.pid}.mjs`;
+  // Named after the entry itself: one entry, one module (the import cache is keyed by file).
+  const file = `bench/.tmp/${name}-${entry.replace(/\W+/g, '_')}-${process.pid}.mjs`;
   writeFileSync(file, result.outputFiles[0].text);
   return import(pathToFileURL(file).href);
 }
@@ -26,7 +30,8 @@ export function page() {
     saved[key] = Object.getOwnPropertyDescriptor(globalThis, key);
     Object.defineProperty(globalThis, key, { value, configurable: true, writable: true });
   }
-  const clock = FakeTimers.install({ now: 0, toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+  // Timers run on the clock's own monotonic time: a jump of the system time (sleep) does not fire them.
+  const clock = FakeTimers.install({ now: 0, toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'] });
   const counts = { callbacks: 0, calls: 0, inHandlers: 0 };
   let inHandler = false;
   const count = () => {
@@ -41,17 +46,31 @@ export function page() {
     const real = globalThis[name];
     globalThis[name] = (id) => (count(), real(id));
   }
+  // Libraries that call window.setTimeout (not the global) must see the same counted, faked timers.
+  for (const name of ['setTimeout', 'setInterval', 'clearTimeout', 'clearInterval']) window[name] = globalThis[name];
+  window.Date = globalThis.Date;
   return {
     window,
     clock,
     counts,
-    dispatch(type, Kind = window.Event) {
+    /** One real pointer move: pointermove then mousemove, at new coordinates, on the body (bubbling to document and window). */
+    move(x, y) {
       inHandler = true;
       try {
-        window.document.dispatchEvent(new Kind(type, { bubbles: true }));
+        window.document.body.dispatchEvent(new window.PointerEvent('pointermove', { bubbles: true, clientX: x, clientY: y }));
+        const mouse = new window.MouseEvent('mousemove', { bubbles: true, clientX: x, clientY: y });
+        Object.defineProperties(mouse, { pageX: { value: x }, pageY: { value: y } }); // happy-dom leaves these out
+        window.document.body.dispatchEvent(mouse);
       } finally {
         inHandler = false;
       }
+    },
+    /** The page comes back: visible, focused. */
+    wake() {
+      Object.defineProperty(window.document, 'visibilityState', { value: 'visible', configurable: true });
+      window.document.dispatchEvent(new window.Event('visibilitychange'));
+      window.dispatchEvent(new window.Event('focus'));
+      window.dispatchEvent(new window.Event('pageshow'));
     },
     close() {
       clock.uninstall();

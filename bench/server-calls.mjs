@@ -19,7 +19,7 @@ async function simulate(setup, { appRequestEvery } = {}) {
   try {
     const stop = await setup(p);
     for (let t = 0; t < HOUR; t += 1000) {
-      p.dispatch('pointermove', p.window.PointerEvent);
+      p.move(t % 500, 10);
       if (appRequestEvery && t > 0 && t % appRequestEvery === 0) await fetch('/api/data');
       await p.clock.tickAsync(1000);
     }

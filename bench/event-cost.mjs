@@ -1,0 +1,108 @@
+// Cost per pointer move in real Chromium (Debian's, through playwright-core): 200,000 moves
+// (pointermove + mousemove, as a real mouse sends them) dispatched on document.body, timed inside
+// the page, minus the same loop on a page with no library; ns per move, median of 5 runs.
+import { build } from 'esbuild';
+import { chromium } from 'playwright-core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LIBRARIES } from './libraries.mjs';
+
+const MOVES = 200_000; // per library and per side (with, without), in ROUNDS alternating loops
+const ROUNDS = 15;
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+const bundle = async (entry) =>
+  (await build({ entryPoints: [entry], bundle: true, format: 'iife', globalName: 'Lib', minify: true, write: false, logLevel: 'silent', define: { 'process.env.NODE_ENV': '"production"' } })).outputFiles[0].text;
+
+/**
+ * In one page, alternately with the library started and stopped (ROUNDS times each), times the
+ * moves each way; returns the median of the paired differences, with its interquartile range.
+ * Events come from a pool of 1,000 made beforehand (varied coordinates), so that allocation and
+ * GC do not drown a difference of a few hundred ns; alternating in one page cancels JIT state and
+ * machine drift.
+ */
+const cost = (page) =>
+  page.evaluate(({ moves, rounds }) => {
+    const body = document.body;
+    const pointer = Array.from({ length: 1000 }, (_, i) => new PointerEvent('pointermove', { bubbles: true, clientX: i % 640, clientY: (i * 7) % 480 }));
+    const mouse = Array.from({ length: 1000 }, (_, i) => new MouseEvent('mousemove', { bubbles: true, clientX: i % 640, clientY: (i * 7) % 480 }));
+    const perLoop = Math.ceil(moves / rounds);
+    const loop = () => {
+      const begin = performance.now();
+      for (let i = 0; i < perLoop; i++) {
+        body.dispatchEvent(pointer[i % 1000]);
+        body.dispatchEvent(mouse[i % 1000]);
+      }
+      return ((performance.now() - begin) / perLoop) * 1e6;
+    };
+    const start = () => window.Lib.start({ timeout: 30 * 60_000, warn: 2 * 60_000, onIdle() {}, onWarn() {} });
+    const quartiles = (values) => {
+      const sorted = [...values].sort((a, b) => a - b);
+      const at = (q) => sorted[Math.round(q * (sorted.length - 1))];
+      return [at(0.25), at(0.5), at(0.75)].map(Math.round);
+    };
+    const warm = start();
+    loop();
+    warm();
+    loop();
+    const extra = [];
+    const bare = [];
+    for (let round = 0; round < rounds; round++) {
+      const stop = start();
+      const withLib = loop();
+      stop();
+      const without = loop();
+      extra.push(withLib - without);
+      bare.push(without);
+    }
+    const [q1, ns, q3] = quartiles(extra);
+    return { ns, q1, q3, baselineNs: quartiles(bare)[1] };
+  }, { moves: MOVES, rounds: ROUNDS });
+
+// The reference the target is set against: a bare passive listener that stores Date.now().
+const BARE = `window.Lib = { start() {
+  let last = 0;
+  const listener = () => { last = Date.now(); };
+  document.addEventListener('pointermove', listener, { capture: true, passive: true });
+  return () => document.removeEventListener('pointermove', listener, { capture: true });
+} };`;
+
+export async function eventCost() {
+  const dir = mkdtempSync(join(tmpdir(), 'sessionwarden-bench-'));
+  const context = await chromium.launchPersistentContext(dir, { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: ARGS });
+  const fresh = async (script) => {
+    const page = await context.newPage();
+    await page.setContent('<!doctype html><body><div id="root"></div></body>');
+    if (script) await page.addScriptTag({ content: script });
+    return page;
+  };
+  const measure = async (script) => {
+    const page = await fresh(script);
+    try {
+      return await cost(page);
+    } finally {
+      await page.close();
+    }
+  };
+  try {
+    const rows = [{ name: 'bare passive listener storing Date.now()', ...(await measure(BARE)) }];
+    for (const lib of LIBRARIES) {
+      try {
+        rows.push({ name: lib.name, ...(await measure(await bundle(lib.entry))) });
+      } catch (error) {
+        rows.push({ name: lib.name, ns: null, error: error.message });
+      }
+    }
+    return { rows };
+  } finally {
+    await context.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { rows } = await eventCost();
+  console.log('| library | ns per move (median; IQR) | no-library dispatch (ns) |\n|---|---|---|');
+  for (const row of rows) console.log(`| ${row.name} | ${row.ns === null ? `n/a: ${row.error}` : `${row.ns} (${row.q1}–${row.q3})`} | ${row.baselineNs ?? ''} |`);
+}
