@@ -154,10 +154,6 @@ export class SessionManager {
     const lastActivity = Math.max(this.#m.lastActivity, record?.ended ? -Infinity : record?.lastActivity ?? -Infinity);
     this.#store.write({ lastActivity, skew: this.#skewKnown ? this.#skew : undefined, tokenExp: this.#claims?.exp, provedAt: this.#provedAt });
     this.#scheduleRefresh();
-    const report = (at = o.now()) => {
-      if (at > this.#seen) this.#seen = at;
-      if (at - this.#sampledAt >= o.sampleInterval) this.#share(at);
-    };
     const signals = {
       proved: () => {
         this.#provedAt = o.now();
@@ -165,7 +161,7 @@ export class SessionManager {
       },
       revoked: () => this.#finish('revoked', true),
     };
-    this.#detach = o.activity.map((source) => source.start(report, signals));
+    this.#detach = o.activity.map((source) => source.start(this.#report, signals));
     if (typeof document === 'object') this.#detach.push(watchPage({ wake: (focus) => this.#wake(focus), hide: (final) => this.#hide(final) }));
     if (o.channel !== false) {
       this.#channel = openChannel(o.channel, (message) => this.#receive(message), (error, during) => this.#degrade(error, during));
@@ -219,10 +215,14 @@ export class SessionManager {
 
   /** Reports activity now, for sources the manager cannot see (e.g. a video playing). */
   reportActivity(): void {
-    const at = this.#o.now();
-    if (at > this.#seen) this.#seen = at;
-    if (this.#started) this.#share(at);
+    this.#report();
   }
+
+  /** What every activity source calls: O(1), allocation-free; shares at most once per `sampleInterval`. */
+  readonly #report = (at = this.#o.now()): void => {
+    if (at > this.#seen) this.#seen = at;
+    if (this.#started && at - this.#sampledAt >= this.#o.sampleInterval) this.#share(at);
+  };
 
   /**
    * Replaces the token (`null` for none). After an expiry, the next `start()` begins a new session.

@@ -172,12 +172,18 @@ describe('SessionManager: inactivity', () => {
     expect(clear).not.toHaveBeenCalled();
   });
 
-  it('reportActivity() counts like user input', () => {
-    const session = make();
+  it('reportActivity() counts like user input, sampled like it', () => {
+    const session = make({ sampleInterval: 5_000 });
+    const activity = vi.fn();
+    session.on('activity', activity);
     session.start();
     vi.advanceTimersByTime(20 * MIN);
-    session.reportActivity();
-    expect(session.remaining()).toBe(30 * MIN);
+    for (let i = 0; i < 10; i++) {
+      session.reportActivity();
+      vi.advanceTimersByTime(1_000);
+    }
+    expect(activity).toHaveBeenCalledTimes(2);
+    expect(session.remaining()).toBe(30 * MIN - 1_000);
   });
 
   it('logout() ends the session with reason logout, once', () => {
