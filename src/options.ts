@@ -105,7 +105,8 @@ export function resolveOptions(options: SessionOptions = {}): ResolvedOptions {
     closeBeacon: o.closeBeacon,
     beforeExpire: fn('beforeExpire', o.beforeExpire),
     beforeExpireTimeout: duration('beforeExpireTimeout', o.beforeExpireTimeout, 3_000),
-    channel: crossTab === true ? storageKey : crossTab,
+    // 'tab': the session is this tab's alone; nothing, not even a logout, crosses to other tabs.
+    channel: endOnClose === 'tab' || crossTab === false ? false : crossTab === true ? storageKey : crossTab,
     storageKey,
     roles: fn('roles', o.roles) ?? defaultRoles,
     permissions,

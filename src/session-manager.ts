@@ -168,10 +168,12 @@ export class SessionManager {
       if (this.#channel) this.#detach.push(this.#channel.close);
     }
     if (o.endOnClose) this.#watchClose(record, now);
-    this.#detach.push(hold(`${o.storageKey}:leader`, 'exclusive', () => {
+    const lead = () => {
       this.#leader = true;
       this.#run();
-    }), () => (this.#leader = false));
+    };
+    // A session of this page alone leads itself; a shared one elects one tab for the check and the refresh.
+    this.#detach.push(o.channel === false ? (lead(), () => {}) : hold(`${o.storageKey}:leader`, 'exclusive', lead), () => (this.#leader = false));
     this.#run();
   }
 

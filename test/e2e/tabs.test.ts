@@ -153,6 +153,19 @@ describe('page lifecycle', () => {
     expect(server.hits.beacon).toBe(1);
   });
 
+  it("endOnClose 'tab': each tab has its own session; a logout crosses to no other tab; a reload keeps it", async () => {
+    const own = opts({ idleTimeout: 60_000, warnBefore: 10_000, endOnClose: 'tab', closeGrace: 1_500 });
+    const a = await openTab(context, own);
+    const b = await openTab(context, own);
+    await a.reload();
+    await a.waitForFunction(() => (window as never as { session?: unknown }).session !== undefined);
+    expect(await state(a)).toBe('active');
+    await call(a, 'logout');
+    await sleep(500);
+    expect(await state(a)).toBe('expired');
+    expect(await state(b)).toBe('active');
+  });
+
   it('a reload within closeGrace is not a close', async () => {
     const a = await openTab(context, closing());
     await a.reload();

@@ -159,3 +159,27 @@ describe('locks without Web Locks', () => {
     await expect(holders('x')).resolves.toBeUndefined();
   });
 });
+
+describe("endOnClose: 'tab'", () => {
+  it('keeps the session in sessionStorage and opens no channel: nothing crosses to other tabs', () => {
+    const opened = vi.fn();
+    vi.stubGlobal('BroadcastChannel', class { constructor() { opened(); } postMessage() {} close() {} });
+    const session = make({ endOnClose: 'tab' });
+    session.start();
+    expect(opened).not.toHaveBeenCalled();
+    expect(sessionStorage.getItem('sessionwarden')).not.toBeNull();
+    expect(localStorage.getItem('sessionwarden')).toBeNull();
+    session.logout();
+    expect(localStorage.getItem('sessionwarden')).toBeNull();
+    sessionStorage.clear();
+  });
+
+  it('leads itself: its own check runs in every tab-only session', async () => {
+    const request = vi.fn(async () => true);
+    const session = make({ endOnClose: 'tab', check: { request, interval: MIN } });
+    session.start();
+    await vi.advanceTimersByTimeAsync(MIN);
+    expect(request).toHaveBeenCalledTimes(1);
+    sessionStorage.clear();
+  });
+});
