@@ -38,7 +38,8 @@ export class SessionManager {
   readonly #listeners = new Set<() => void>();
   readonly #timer = createDeadline(() => this.#run(), () => this.#o.now());
   readonly #store: RecordStore;
-  readonly #reported = new Set<string>();
+  /** Storage or channel trouble was reported: SPEC says once, whatever comes after. */
+  #degraded = false;
   #m: Machine;
   #snapshot: SessionSnapshot;
   #started = false;
@@ -589,8 +590,8 @@ export class SessionManager {
 
   /** Storage, channel or lock trouble: keep working alone, and say so once. */
   #degrade(error: unknown, during: string): void {
-    if (this.#reported.has(during)) return;
-    this.#reported.add(during);
+    if (this.#degraded) return;
+    this.#degraded = true;
     this.#events.emit('error', { error, during });
   }
 

@@ -11,4 +11,15 @@ describe('server-side rendering', () => {
     expect(typeof domActivity().start).toBe('function');
     expect(typeof requestActivity().start).toBe('function');
   });
+
+  it('imports every adapter entry without a DOM', async () => {
+    const react = await import('../src/react');
+    const vue = await import('../src/vue');
+    const svelte = await import('../src/svelte');
+    const element = await import('../src/element');
+    expect(typeof react.SessionProvider).toBe('function');
+    expect(typeof vue.sessionPlugin.install).toBe('function');
+    expect(typeof svelte.sessionStore).toBe('function');
+    expect(typeof element.defineSessionWarningDialog).toBe('function');
+  });
 });

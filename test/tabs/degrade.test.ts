@@ -183,3 +183,21 @@ describe("endOnClose: 'tab'", () => {
     sessionStorage.clear();
   });
 });
+
+describe('errors from degradation', () => {
+  it('are emitted at most once, whatever else goes wrong', async () => {
+    const broken = { getItem: () => { throw new Error('SecurityError'); }, setItem: () => { throw new Error('QuotaExceededError'); }, removeItem: () => {} };
+    vi.stubGlobal('localStorage', broken);
+    const session = make();
+    const errors = vi.fn();
+    session.on('error', errors);
+    session.start();
+    const channel = new BroadcastChannel('sessionwarden');
+    channel.postMessage('garbage');
+    channel.close();
+    document.dispatchEvent(new Event('pointermove'));
+    await vi.advanceTimersByTimeAsync(10);
+    expect(errors).toHaveBeenCalledTimes(1);
+    expect(session.state).toBe('active');
+  });
+});
