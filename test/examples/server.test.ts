@@ -1,120 +1,168 @@
 // @vitest-environment node
+import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../../examples/server/app';
+import { PERMISSIONS } from '../../examples/server/users';
+import { MIN, T0, claimsOf, setup } from './helpers';
 
-const MIN = 60_000;
-function setup() {
-  let clock = 1_700_000_000_000;
-  const { app, store } = createApp({ now: () => clock, tokenTtl: 5 * MIN, serverIdle: 10 * MIN, closeGrace: 10_000 });
-  const req = (path: string, init: RequestInit & { token?: string; cookie?: string } = {}) => {
-    const headers = new Headers(init.headers);
-    if (init.token) headers.set('authorization', `Bearer ${init.token}`);
-    if (init.cookie) headers.set('cookie', init.cookie);
-    return app.request(path, { ...init, headers });
-  };
-  const login = async (username: string, password = 'demo') => {
-    const res = await req('/api/login', { method: 'POST', body: JSON.stringify({ username, password }), headers: { 'content-type': 'application/json' } });
-    const body = (await res.json()) as { token: string; user: { roles: string[] } };
-    const cookie = res.headers.get('set-cookie')?.split(';')[0] ?? '';
-    return { res, ...body, cookie };
-  };
-  return { req, login, store, advance: (ms: number) => (clock += ms) };
-}
-
-describe('example server', () => {
-  it('logs the demo users in, with an HttpOnly refresh cookie; rejects a wrong password', async () => {
-    const { login } = setup();
+describe('example server: login', () => {
+  it('signs a demo user in: a 5-minute HS256 JWT with sub, sid, roles, and an HttpOnly SameSite=Strict refresh cookie on /api', async () => {
+    const { login, store } = setup();
     const ok = await login('editor');
     expect(ok.res.status).toBe(200);
-    expect(ok.user.roles).toEqual(['editor']);
-    expect(ok.res.headers.get('set-cookie')).toMatch(/sw_refresh=.+HttpOnly.+SameSite=Strict/);
-    const claims = JSON.parse(Buffer.from(ok.token.split('.')[1]!, 'base64url').toString());
-    expect(claims).toMatchObject({ sub: 'editor', roles: ['editor'] });
-    expect(claims.exp - claims.iat).toBe(300);
-    expect((await login('editor', 'nope')).res.status).toBe(401);
-    expect((await login('mallory')).res.status).toBe(401);
+    expect(ok.user).toEqual({ name: 'Ed Editor', roles: ['editor'] });
+    const claims = claimsOf(ok.token);
+    expect(claims).toMatchObject({ sub: 'editor', roles: ['editor'], iat: T0 / 1000, exp: T0 / 1000 + 300 });
+    expect(store.get(claims.sid)?.username).toBe('editor');
+    expect(JSON.parse(Buffer.from(ok.token.split('.')[0]!, 'base64url').toString())).toMatchObject({ alg: 'HS256' });
+    const cookie = ok.res.headers.getSetCookie()[0]!;
+    expect(cookie).toMatch(/^sw_refresh=[\w-]{32,};/);
+    expect(cookie).toMatch(/; HttpOnly/);
+    expect(cookie).toMatch(/; SameSite=Strict/);
+    expect(cookie).toMatch(/; Path=\/api/);
   });
 
-  it('enforces every role on the server: viewer 403 on admin routes, editor edits but cannot delete', async () => {
-    const { req, login } = setup();
-    const viewer = await login('viewer');
-    const editor = await login('editor');
-    const admin = await login('admin');
-    expect((await req('/api/posts', { token: viewer.token })).status).toBe(200);
-    expect((await req('/api/posts/1', { method: 'PUT', token: viewer.token, body: '{"title":"x"}' })).status).toBe(403);
-    expect((await req('/api/users', { token: viewer.token })).status).toBe(403);
-    expect((await req('/api/admin/revoke', { method: 'POST', token: viewer.token, body: '{"username":"editor"}' })).status).toBe(403);
-    expect((await req('/api/posts/1', { method: 'PUT', token: editor.token, body: '{"title":"edited"}' })).status).toBe(200);
-    expect((await req('/api/posts/1', { method: 'DELETE', token: editor.token })).status).toBe(403);
-    expect((await req('/api/posts/2', { method: 'DELETE', token: admin.token })).status).toBe(200);
-    expect((await req('/api/users', { token: admin.token })).status).toBe(200);
+  it('rejects a wrong password, an unknown user and a malformed body with 401 and no cookie', async () => {
+    const { login, req, store } = setup();
+    for (const attempt of [await login('editor', 'nope'), await login('mallory'), await login('constructor')]) {
+      expect(attempt.res.status).toBe(401);
+      expect(attempt.cookie).toBe('');
+    }
+    expect((await req('/api/login', { method: 'POST', body: 'not json' })).status).toBe(401);
+    expect((await req('/api/login', { method: 'POST', json: { username: 'admin', password: ['demo'] } })).status).toBe(401);
+    expect(store.sessions.size).toBe(0);
   });
 
-  it('answers 401 to a tampered or expired token', async () => {
-    const { req, login, advance } = setup();
-    const { token } = await login('admin');
-    const [h, p, s] = token.split('.');
-    const claims = JSON.parse(Buffer.from(p!, 'base64url').toString());
-    const forged = `${h}.${Buffer.from(JSON.stringify({ ...claims, roles: ['admin'], sub: 'viewer' })).toString('base64url')}.${s}`;
-    expect((await req('/api/posts', { token: forged })).status).toBe(401);
-    expect((await req('/api/posts', { token: `${token.slice(0, -2)}xx` })).status).toBe(401);
-    advance(5 * MIN + 1000);
+  it('a token lifetime option sets exp', async () => {
+    const { login } = setup({ tokenTtl: 30_000 });
+    const claims = claimsOf((await login('viewer')).token);
+    expect((claims.exp as number) - (claims.iat as number)).toBe(30);
+  });
+});
+
+describe('example server: roles are enforced on the server', () => {
+  const routes = [
+    ['GET /api/posts', 'posts:read'],
+    ['PUT /api/posts/1', 'posts:edit'],
+    ['DELETE /api/posts/1', 'posts:delete'],
+    ['GET /api/users', 'users:read'],
+    ['POST /api/admin/revoke', 'users:revoke'],
+  ] as const;
+  const expected = { admin: [200, 200, 200, 200, 200], editor: [200, 200, 403, 403, 403], viewer: [200, 403, 403, 403, 403] };
+  const call = (s: ReturnType<typeof setup>, route: string, token?: string) => {
+    const [method, path] = route.split(' ') as [string, string];
+    const json = method === 'PUT' ? { title: 'Edited' } : method === 'POST' ? { username: 'viewer' } : undefined;
+    return s.req(path, { method, token, json });
+  };
+
+  for (const [role, statuses] of Object.entries(expected)) {
+    for (const [i, [route, permission]] of routes.entries()) {
+      it(`${role} → ${route}: ${statuses[i]}`, async () => {
+        const s = setup();
+        const { token } = await s.login(role);
+        const res = await call(s, route, token);
+        expect(res.status).toBe(statuses[i]);
+        expect(statuses[i] === 200).toBe((PERMISSIONS[role as keyof typeof PERMISSIONS] as readonly string[]).includes(permission));
+        if (res.status === 403) expect(await res.json()).toEqual({ error: 'forbidden', needs: permission });
+      });
+    }
+  }
+
+  it('without a token every role-gated route answers 401', async () => {
+    const s = setup();
+    for (const [route] of routes) expect((await call(s, route)).status).toBe(401);
+  });
+
+  it('a 403 changes nothing; an allowed edit and delete do', async () => {
+    const s = setup();
+    const [viewer, editor, admin] = [await s.login('viewer'), await s.login('editor'), await s.login('admin')];
+    const titles = async () => ((await (await s.req('/api/posts', { token: viewer.token })).json()) as { id: number; title: string }[]).map((p) => `${p.id}:${p.title}`);
+    const before = await titles();
+    await s.req('/api/posts/1', { method: 'PUT', token: viewer.token, json: { title: 'Hacked' } });
+    await s.req('/api/posts/2', { method: 'DELETE', token: editor.token });
+    expect(await titles()).toEqual(before);
+    expect((await s.req('/api/posts/1', { method: 'PUT', token: editor.token, json: { title: 'Edited' } })).status).toBe(200);
+    expect((await s.req('/api/posts/2', { method: 'DELETE', token: admin.token })).status).toBe(200);
+    expect((await s.req('/api/posts/2', { method: 'DELETE', token: admin.token })).status).toBe(404);
+    expect(await titles()).toEqual(['1:Edited', ...before.slice(2)]);
+  });
+});
+
+describe('example server: tokens', () => {
+  it('answers 401 to a tampered, re-signed, unsigned or expired token, on routes and on the check', async () => {
+    const { req, login, check, advance } = setup();
+    const { token } = await login('viewer');
+    const [h, p, sig] = token.split('.') as [string, string, string];
+    const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const forged = `${h}.${b64({ ...claimsOf(token), roles: ['admin'] })}.${sig}`;
+    const unsigned = `${b64({ alg: 'none' })}.${p}.`;
+    const otherKey = await new SignJWT(claimsOf(token)).setProtectedHeader({ alg: 'HS256' }).sign(new Uint8Array(32).fill(7));
+    for (const bad of [forged, unsigned, otherKey, `${token.slice(0, -3)}abc`, 'garbage']) {
+      expect((await req('/api/posts', { token: bad })).status).toBe(401);
+      expect(await check(bad)).toBe(401);
+    }
+    expect((await req('/api/posts', { token })).status).toBe(200);
+    advance(5 * MIN + 1000); // past exp, well within the server idle window
     expect((await req('/api/posts', { token })).status).toBe(401);
+    expect(await check(token)).toBe(401);
   });
 
-  it('the check endpoint answers active with serverTime, then 401 after logout and after an admin revoke', async () => {
-    const { req, login } = setup();
+  it('a token of one session does not open another user\'s session (sub must match sid)', async () => {
+    const secret = 'a-demo-secret-of-at-least-32-bytes!';
+    const { req, login } = setup({ secret });
     const editor = await login('editor');
-    const check = await req('/api/session', { token: editor.token });
-    expect(check.status).toBe(200);
-    expect(await check.json()).toMatchObject({ active: true, serverTime: 1_700_000_000_000 });
+    const mixed = await new SignJWT({ ...claimsOf(editor.token), sub: 'admin' }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(secret));
+    expect((await req('/api/users', { token: mixed })).status).toBe(401);
+  });
+
+  it('rejects bad options', () => {
+    expect(() => setup({ tokenTtl: -1 })).toThrow(RangeError);
+    expect(() => setup({ serverIdle: Number.NaN })).toThrow(/serverIdle/);
+    expect(() => setup({ secret: 'short' })).toThrow(/32 bytes/);
+  });
+});
+
+describe('example server: the check endpoint, revocation and logout', () => {
+  it('answers 200 with serverTime and the idle end, then 401 after an admin revokes every session of the user', async () => {
+    const { req, login, check, advance } = setup();
+    const editor = await login('editor');
+    const editorElsewhere = await login('editor');
+    advance(1000);
+    const res = await req('/api/session', { token: editor.token });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(await res.json()).toEqual({ active: true, serverTime: T0 + 1000, expiresAt: T0 + 10 * MIN });
     const admin = await login('admin');
-    expect(await (await req('/api/admin/revoke', { method: 'POST', token: admin.token, body: '{"username":"editor"}' })).json()).toEqual({ revoked: 1 });
-    expect((await req('/api/session', { token: editor.token })).status).toBe(401);
-    expect((await req('/api/logout', { method: 'POST', token: admin.token })).status).toBe(204);
-    expect((await req('/api/session', { token: admin.token })).status).toBe(401);
+    const revoke = await req('/api/admin/revoke', { method: 'POST', token: admin.token, json: { username: 'editor' } });
+    expect(await revoke.json()).toEqual({ revoked: 2 });
+    expect(await check(editor.token)).toBe(401);
+    expect(await check(editorElsewhere.token)).toBe(401);
+    expect(await check(admin.token)).toBe(200);
+    expect((await req('/api/admin/revoke', { method: 'POST', token: admin.token, json: { username: 'nobody' } })).status).toBe(400);
   });
 
-  it('slides the idle window on use, not on the check', async () => {
-    const { req, login, advance } = setup();
-    const idle = await login('viewer');
-    advance(4 * MIN);
-    await req('/api/session', { token: idle.token }); // the check does not count as use
-    advance(7 * MIN); // 11 min since the last use > serverIdle (10 min)
-    expect((await req('/api/refresh', { method: 'POST', cookie: idle.cookie })).status).toBe(401);
-
-    const used = await login('editor');
-    advance(4 * MIN);
-    expect((await req('/api/posts', { token: used.token })).status).toBe(200); // use slides the window
-    advance(7 * MIN); // 11 min since login, 7 since the last use
-    expect((await req('/api/refresh', { method: 'POST', cookie: used.cookie })).status).toBe(200);
+  it('logout with the bearer token ends the session and clears the cookie', async () => {
+    const { req, login, check, refresh } = setup();
+    const a = await login('admin');
+    const out = await req('/api/logout', { method: 'POST', token: a.token });
+    expect(out.status).toBe(204);
+    expect(out.headers.getSetCookie()[0]).toMatch(/^sw_refresh=;.*Max-Age=0/);
+    expect(await check(a.token)).toBe(401);
+    expect((await refresh(a.cookie)).status).toBe(401);
   });
 
-  it('rotates the refresh cookie and ends the session when an old value is replayed', async () => {
-    const { req, login } = setup();
-    const a = await login('editor');
-    const first = await req('/api/refresh', { method: 'POST', cookie: a.cookie });
-    expect(first.status).toBe(200);
-    const rotated = first.headers.get('set-cookie')!.split(';')[0]!;
-    expect(rotated).not.toBe(a.cookie);
-    const { token } = (await first.json()) as { token: string };
-    expect((await req('/api/refresh', { method: 'POST', cookie: a.cookie })).status).toBe(401); // replay
-    expect((await req('/api/session', { token })).status).toBe(401); // the whole session ended
-    expect((await req('/api/refresh', { method: 'POST', cookie: rotated })).status).toBe(401);
+  it('logout with the refresh cookie alone (an expired token) ends the session too', async () => {
+    const { req, login, check, store } = setup();
+    const a = await login('viewer');
+    expect((await req('/api/logout', { method: 'POST', cookie: a.cookie, token: 'expired.or.garbage' })).status).toBe(204);
+    expect(store.sessions.size).toBe(0);
+    expect(await check(a.token)).toBe(401);
   });
 
-  it('ends a session closeGrace after the close beacon unless a request comes first', async () => {
-    const { req, login, advance } = setup();
-    const closed = await login('viewer');
-    expect((await req('/api/close', { method: 'POST', cookie: closed.cookie })).status).toBe(204);
-    advance(10_001);
-    expect((await req('/api/session', { token: closed.token })).status).toBe(401);
-
-    const reloaded = await login('viewer');
-    await req('/api/close', { method: 'POST', cookie: reloaded.cookie });
-    advance(3_000);
-    expect((await req('/api/posts', { token: reloaded.token })).status).toBe(200); // the reloaded page's request
-    advance(20_000);
-    expect((await req('/api/session', { token: reloaded.token })).status).toBe(200);
+  it('signing in again in the same browser replaces its previous session', async () => {
+    const { req, login, check } = setup();
+    const first = await login('viewer');
+    const res = await req('/api/login', { method: 'POST', cookie: first.cookie, json: { username: 'editor', password: 'demo' } });
+    expect(res.status).toBe(200);
+    expect(await check(first.token)).toBe(401);
   });
 });

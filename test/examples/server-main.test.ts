@@ -1,0 +1,72 @@
+// @vitest-environment node
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { start } from '../../examples/server/main';
+import { setup } from './helpers';
+
+describe('example server: static files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sw-static-'));
+  mkdirSync(join(dir, 'assets'));
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>spa</title>');
+  writeFileSync(join(dir, 'assets', 'app.js'), 'console.log(1)');
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('serves the SPA, its assets, an index.html fallback for its routes, and keeps /api JSON 404s', async () => {
+    const { app } = setup({ staticDir: dir });
+    const home = await app.request('/');
+    expect(home.status).toBe(200);
+    expect(await home.text()).toContain('<title>spa</title>');
+    const asset = await app.request('/assets/app.js');
+    expect(asset.headers.get('content-type')).toMatch(/javascript/);
+    expect(await asset.text()).toBe('console.log(1)');
+    const route = await app.request('/dashboard?idle=5000');
+    expect(route.status).toBe(200);
+    expect(await route.text()).toContain('<title>spa</title>');
+    expect((await app.request('/assets/missing.js')).status).toBe(404);
+    const api = await app.request('/api/nothing');
+    expect(api.status).toBe(404);
+    expect(await api.json()).toEqual({ error: 'not found' });
+  });
+
+  it('serves no files with staticDir: false', async () => {
+    const { app } = setup({ staticDir: false });
+    expect((await app.request('/')).status).toBe(404);
+  });
+});
+
+describe('example server: main.ts', () => {
+  it('listens on 127.0.0.1, prints the URL and the demo users, never logs a token, and stops cleanly', async () => {
+    const logs: string[] = [];
+    for (const method of ['log', 'info', 'warn', 'error'] as const) {
+      vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void logs.push(args.map(String).join(' ')));
+    }
+    const running = start({ port: 0, handleSignals: false, staticDir: false });
+    const url = await running.ready;
+    expect(running.server.address()).toMatchObject({ address: '127.0.0.1' });
+    const printed = logs.join('\n');
+    expect(printed).toContain(url);
+    expect(printed).toMatch(/password "demo"/);
+    for (const [user, role] of [['admin', 'admin'], ['editor', 'editor'], ['viewer', 'viewer']]) expect(printed).toMatch(new RegExp(`${user}\\s+${role}`));
+
+    const login = await fetch(`${url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":"admin","password":"demo"}' });
+    expect(login.status).toBe(200);
+    const { token } = (await login.json()) as { token: string };
+    const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+    expect((await fetch(`${url}/api/users`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    expect((await fetch(`${url}/api/users`, { headers: { authorization: `Bearer ${token}x` } })).status).toBe(401);
+    expect((await fetch(`${url}/api/refresh`, { method: 'POST', headers: { cookie } })).status).toBe(200);
+    expect((await fetch(`${url}/api/refresh`, { method: 'POST', headers: { cookie } })).status).toBe(401); // replay
+
+    const stopped = running.stop();
+    expect(running.stop()).toBe(stopped); // idempotent
+    await stopped;
+    expect(running.server.listening).toBe(false);
+    await expect(fetch(`${url}/api/session`)).rejects.toThrow();
+    const all = logs.join('\n');
+    expect(all).not.toContain(token);
+    expect(all).not.toContain(token.split('.')[2]!);
+    expect(all).not.toContain(cookie.split('=')[1]!);
+  });
+});
