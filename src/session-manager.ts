@@ -19,6 +19,13 @@ const stringArg = (method: string, value: unknown): string => {
   return value;
 };
 
+const EVENTS = ['warning', 'extended', 'expired', 'activity', 'refreshed', 'checked', 'change', 'error'];
+const eventArgs = <K>(method: string, type: K, handler: unknown): K => {
+  if (!EVENTS.includes(type as string)) throw new TypeError(`sessionwarden: ${method} got an unknown event "${String(type)}"`);
+  if (typeof handler !== 'function') throw new TypeError(`sessionwarden: ${method} takes a handler function`);
+  return type;
+};
+
 /**
  * Manages the user's session in one tab: ends it after inactivity (with a warning first), at
  * the token's expiry, when the server has revoked it, and, if asked, when the tab or the browser
@@ -246,14 +253,17 @@ export class SessionManager {
     return m.phase === 'expired' ? 0 : endOf(m, this.#o, this.#tokenEnd()) - now;
   }
 
-  /** Listens to an event (mitt). */
+  /**
+   * Listens to an event (mitt).
+   * @throws `TypeError` for an unknown event name or a handler that is not a function.
+   */
   on<K extends keyof SessionEvents>(type: K, handler: Handler<SessionEvents[K]>): void {
-    this.#events.on(type, handler);
+    this.#events.on(eventArgs('on()', type, handler), handler);
   }
 
   /** Stops listening to an event. */
   off<K extends keyof SessionEvents>(type: K, handler: Handler<SessionEvents[K]>): void {
-    this.#events.off(type, handler);
+    this.#events.off(eventArgs('off()', type, handler), handler);
   }
 
   /** Calls `listener` after each change of the snapshot; returns the function that unsubscribes. */

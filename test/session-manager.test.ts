@@ -339,6 +339,19 @@ describe('SessionManager: snapshot', () => {
   it('rejects a subscriber that is not a function', () => {
     expect(() => make().subscribe('x' as never)).toThrow(TypeError);
   });
+
+  it('rejects an unknown event name or a handler that is not a function, in on() and off()', () => {
+    const session = make();
+    expect(() => session.on('warnign' as never, () => {})).toThrow(/unknown event "warnign"/);
+    expect(() => session.on('warning', 'x' as never)).toThrow(/handler function/);
+    expect(() => session.off('expird' as never, () => {})).toThrow(TypeError);
+    const handler = vi.fn();
+    session.on('expired', handler);
+    session.off('expired', handler);
+    session.start();
+    session.logout();
+    expect(handler).not.toHaveBeenCalled();
+  });
 });
 
 describe('SessionManager: idleTimeout Infinity', () => {
