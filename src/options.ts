@@ -28,20 +28,15 @@ const fail = (name: string, must: string, Err: typeof TypeError = RangeError): n
   throw new Err(`sessionwarden: option \`${name}\` must be ${must}`);
 };
 
-/** A duration: a number ≥ 0 (`Infinity` only where `infinite`). */
-const duration = (name: string, value: unknown, fallback: number, infinite = false): number => {
+/** A duration: a number ≥ 0 (`Infinity` only where `infinite`); `min` 1 where 0 makes no sense. */
+const duration = (name: string, value: unknown, fallback: number, infinite = false, min = 0): number => {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number') return fail(name, 'a number of milliseconds', TypeError);
-  if (!(value >= 0) || (!infinite && value === Infinity)) {
-    return fail(name, infinite ? 'a number ≥ 0 or Infinity' : 'a finite number ≥ 0');
-  }
-  return value;
+  if (typeof value !== 'number') return fail(name, 'a number (ms)', TypeError);
+  return value >= min && (infinite || value < Infinity) ? value : fail(name, `a${infinite ? '' : ' finite'} number ≥ ${min}`);
 };
 
-const fn = <T>(name: string, value: unknown): T | undefined => {
-  if (value !== undefined && typeof value !== 'function') fail(name, 'a function', TypeError);
-  return value as T | undefined;
-};
+const fn = <T>(name: string, value: unknown): T | undefined =>
+  value === undefined || typeof value === 'function' ? (value as T | undefined) : fail(name, 'a function', TypeError);
 
 /** The default role reader: `claims.roles ?? claims.role ?? []`, a string becoming `[string]`. */
 export const defaultRoles = (claims: JwtClaims): string[] => {
@@ -53,13 +48,12 @@ export const defaultRoles = (claims: JwtClaims): string[] => {
 export function resolveOptions(options: SessionOptions = {}): ResolvedOptions {
   if (typeof options !== 'object' || options === null) fail('options', 'an object', TypeError);
   const o = options;
-  const idleTimeout = duration('idleTimeout', o.idleTimeout, 1_800_000, true);
-  if (idleTimeout === 0) fail('idleTimeout', '> 0');
+  const idleTimeout = duration('idleTimeout', o.idleTimeout, 1_800_000, true, 1);
   const warnBefore = duration('warnBefore', o.warnBefore, Math.min(120_000, idleTimeout / 4));
   if (warnBefore >= idleTimeout) fail('warnBefore', 'less than `idleTimeout`');
   const activity = o.activity ?? [domActivity()];
   if (!Array.isArray(activity) || activity.some((source) => typeof source?.start !== 'function')) {
-    fail('activity', 'an array of activity sources', TypeError);
+    fail('activity', 'an array of sources', TypeError);
   }
   const sampleInterval = duration('sampleInterval', o.sampleInterval, 5_000);
   const clockSkew = o.clockSkew ?? 'auto';
@@ -74,9 +68,7 @@ export function resolveOptions(options: SessionOptions = {}): ResolvedOptions {
     if (typeof c !== 'object' || c === null) fail('check', 'an object', TypeError);
     if (c.url === undefined && c.request === undefined) fail('check', 'given a `url` or a `request`', TypeError);
     if (c.url !== undefined && typeof c.url !== 'string') fail('check.url', 'a string', TypeError);
-    const interval = duration('check.interval', c.interval, 900_000);
-    if (interval === 0) fail('check.interval', '> 0');
-    check = { url: c.url, request: fn('check.request', c.request), interval, onFocus: c.onFocus ?? true };
+    check = { url: c.url, request: fn('check.request', c.request), interval: duration('check.interval', c.interval, 900_000, false, 1), onFocus: c.onFocus ?? true };
   }
   const crossTab = o.crossTab ?? true;
   if (typeof crossTab !== 'boolean' && (typeof crossTab !== 'string' || !crossTab)) {
@@ -88,7 +80,7 @@ export function resolveOptions(options: SessionOptions = {}): ResolvedOptions {
   const permissions = o.permissions ?? {};
   if (typeof permissions !== 'object' || permissions === null ||
       Object.values(permissions).some((list) => !Array.isArray(list))) {
-    fail('permissions', 'an object of role → permission arrays', TypeError);
+    fail('permissions', 'role → permission arrays', TypeError);
   }
   return {
     idleTimeout,

@@ -14,15 +14,15 @@ import { runCheck } from './check/check';
 const CHECK_RETRY = 30_000;
 const REFRESH_RETRY = 5_000;
 
-const stringArg = (method: string, value: unknown): string => {
-  if (typeof value !== 'string') throw new TypeError(`sessionwarden: ${method} takes a string`);
-  return value;
+/** Bad input to a method: a `TypeError` that says what was wrong. */
+const need = (ok: boolean, problem: string): void => {
+  if (!ok) throw new TypeError(`sessionwarden: ${problem}`);
 };
 
 const EVENTS = ['warning', 'extended', 'expired', 'activity', 'refreshed', 'checked', 'change', 'error'];
 const eventArgs = <K>(method: string, type: K, handler: unknown): K => {
-  if (!EVENTS.includes(type as string)) throw new TypeError(`sessionwarden: ${method} got an unknown event "${String(type)}"`);
-  if (typeof handler !== 'function') throw new TypeError(`sessionwarden: ${method} takes a handler function`);
+  need(EVENTS.includes(type as string), `${method} got an unknown event "${String(type)}"`);
+  need(typeof handler === 'function', `${method} takes a handler function`);
   return type;
 };
 
@@ -125,12 +125,14 @@ export class SessionManager {
 
   /** Whether the user has `role`. For the UI only: the server must enforce it. */
   hasRole(role: string): boolean {
-    return this.#roles.includes(stringArg('hasRole()', role));
+    need(typeof role === 'string', 'hasRole() takes a string');
+    return this.#roles.includes(role);
   }
 
   /** Whether one of the user's roles grants `permission` in the `permissions` map. For the UI only. */
   can(permission: string): boolean {
-    return grants(this.#roles, this.#o.permissions, stringArg('can()', permission));
+    need(typeof permission === 'string', 'can() takes a string');
+    return grants(this.#roles, this.#o.permissions, permission);
   }
 
   /** Starts watching (or resumes after `stop()`); after an expiry, only once `setToken()` gave a new token. */
@@ -268,7 +270,7 @@ export class SessionManager {
 
   /** Calls `listener` after each change of the snapshot; returns the function that unsubscribes. */
   subscribe(listener: () => void): () => void {
-    if (typeof listener !== 'function') throw new TypeError('sessionwarden: subscribe() takes a function');
+    need(typeof listener === 'function', 'subscribe() takes a function');
     this.#listeners.add(listener);
     return () => void this.#listeners.delete(listener);
   }
