@@ -7,7 +7,9 @@ import zlib from 'node:zlib';
 const FRAMEWORKS = ['react', 'react-dom', 'react/jsx-runtime', 'vue', 'svelte', 'svelte/store'];
 // Issue 7's target for the core is 3072 B; until the core is slimmed to it, this is a ratchet
 // at today's size so that it can only shrink.
-const CORE_BUDGET = 6450; // re-set from 6,400 when on()/off() gained their bad-input checks (+38 B)
+// Re-set from 6,400 when on()/off() gained their bad-input checks (+38 B), then to 6,600 for the
+// real-browser fixes (locks let go in the back/forward cache, record repair, resume wake: +153 B).
+const CORE_BUDGET = 6600;
 /** [entry, brotli budget in bytes, what is external]. */
 const BUDGETS = [
   ['src/index.ts', CORE_BUDGET, FRAMEWORKS],

@@ -181,6 +181,7 @@ export class SessionManager {
     const lead = () => {
       this.#leader = true;
       this.#run();
+      return () => void (this.#leader = false); // the lock let go (the page entered the back/forward cache)
     };
     // A session of this page alone leads itself; a shared one elects one tab for the check and the refresh.
     this.#detach.push(o.channel === false ? (lead(), () => {}) : hold(`${o.storageKey}:leader`, 'exclusive', lead), () => (this.#leader = false));
@@ -428,8 +429,10 @@ export class SessionManager {
   /** Refreshes the token, one call at a time in this tab and, through a lock, across tabs. */
   #refresh(): Promise<void> {
     const refresh = this.#o.refresh!;
+    // The token to replace, read now: while this tab waits for the lock, another tab's new token may arrive.
+    const exp = this.#claims?.exp ?? -Infinity;
     return (this.#refreshing ??= exclusive(`${this.#o.storageKey}:refresh`, async () => {
-      const exp = this.#claims?.exp ?? -Infinity;
+      if ((this.#claims?.exp ?? -Infinity) > exp) return; // another tab's new token arrived meanwhile
       if ((this.#store.read()?.tokenExp ?? -Infinity) > exp) {
         this.#refreshAt = Infinity; // another tab refreshed first: its token is on the way
         return;

@@ -7,9 +7,9 @@ export interface PageSignals {
 }
 
 /**
- * Listens to the page lifecycle: `visibilitychange`, `focus`, `pageshow`, `online` wake the
- * manager (becoming visible is never activity); `visibilitychange` to hidden and `pagehide`
- * hide it. Returns the function that stops listening.
+ * Listens to the page lifecycle: `visibilitychange`, `focus`, `pageshow`, `online` and `resume`
+ * (Chrome unfreezing a background tab) wake the manager (becoming visible is never activity);
+ * `visibilitychange` to hidden and `pagehide` hide it. Returns the function that stops listening.
  */
 export function watchPage(signals: PageSignals): () => void {
   const onVisibility = () => (document.visibilityState === 'visible' ? signals.wake(true) : signals.hide(false));
@@ -21,6 +21,7 @@ export function watchPage(signals: PageSignals): () => void {
     [window, 'focus', onFocus],
     [window, 'pageshow', onWake],
     [window, 'online', onWake],
+    [document, 'resume', onWake],
     [window, 'pagehide', onPageHide],
   ];
   for (const [target, type, listener] of listeners) target.addEventListener(type, listener);

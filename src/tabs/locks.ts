@@ -4,24 +4,61 @@ const locks = (): LockManager | undefined =>
 
 /**
  * Holds lock `name` until released or until the page goes away (the browser then passes it
- * on): leadership with `'exclusive'`, "this page is open" with `'shared'`. `onHeld` runs once
- * the lock is granted; without Web Locks at once (a lone tab leads itself).
+ * on): leadership with `'exclusive'`, "this page is open" with `'shared'`. `onHeld` runs each
+ * time the lock is granted (without Web Locks, once, at once: a lone tab leads itself); the
+ * function it may return runs when this page lets the lock go.
+ *
+ * A page entering the back/forward cache lets its lock go and asks again when it is restored:
+ * a cached page holding a lock would keep it from the open tabs (Chrome evicts such a page from
+ * the cache as soon as another tab asks for the lock), and a cached page is not an open one.
  */
-export function hold(name: string, mode: LockMode, onHeld: () => void): () => void {
+export function hold(name: string, mode: LockMode, onHeld: () => void | (() => void)): () => void {
   const manager = locks();
   if (!manager) {
     onHeld();
     return () => {};
   }
-  const abort = new AbortController();
-  let release = () => abort.abort();
-  manager
-    .request(name, { mode, signal: abort.signal }, () => {
-      onHeld();
-      return new Promise<void>((resolve) => (release = resolve));
-    })
-    .catch(() => {}); // aborted before it was granted
-  return () => release();
+  let release = () => {};
+  const request = () => {
+    const abort = new AbortController();
+    let granted: (() => void) | undefined;
+    release = () => {
+      release = () => {};
+      if (granted) granted();
+      else abort.abort();
+    };
+    manager
+      .request(name, { mode, signal: abort.signal }, () => {
+        if (abort.signal.aborted) return undefined;
+        const lost = onHeld();
+        return new Promise<void>((resolve) => {
+          granted = () => {
+            if (typeof lost === 'function') lost();
+            resolve();
+          };
+        });
+      })
+      .catch(() => {}); // aborted before it was granted
+  };
+  const onHide = (event: PageTransitionEvent) => {
+    if (event.persisted) release();
+  };
+  const onShow = (event: PageTransitionEvent) => {
+    if (event.persisted) request();
+  };
+  request();
+  const page = typeof addEventListener === 'function';
+  if (page) {
+    addEventListener('pagehide', onHide);
+    addEventListener('pageshow', onShow);
+  }
+  return () => {
+    if (page) {
+      removeEventListener('pagehide', onHide);
+      removeEventListener('pageshow', onShow);
+    }
+    release();
+  };
 }
 
 /** Runs `task` under an exclusive lock, one tab at a time; without Web Locks, directly. */

@@ -37,13 +37,22 @@ export interface RecordStore {
 }
 
 export function recordStore(storage: () => Storage, key: string, onError: (error: unknown, during: string) => void): RecordStore {
+  /**
+   * The newest last activity this store read or wrote. A write on top of a missing or garbled
+   * record (cleared storage, garbage) keeps it: a partial write (a check, a pagehide) must not
+   * leave a record whose last activity is 0, which a reload or a new tab would read as idle for ages.
+   */
+  let known: number | undefined;
   const read = (): SharedRecord | undefined => {
     let raw: string | null = null;
     try {
       raw = storage().getItem(key);
       if (raw === null) return undefined;
       const parsed: unknown = JSON.parse(raw);
-      if (isRecord(parsed)) return parsed;
+      if (isRecord(parsed)) {
+        known = Math.max(known ?? -Infinity, parsed.lastActivity);
+        return parsed;
+      }
     } catch (error) {
       onError(error, 'storage');
       return undefined;
@@ -55,12 +64,15 @@ export function recordStore(storage: () => Storage, key: string, onError: (error
     read,
     write(patch) {
       try {
-        storage().setItem(key, JSON.stringify({ lastActivity: 0, ...read(), ...patch, v: 1 }));
+        const next = { lastActivity: known ?? 0, ...read(), ...patch, v: 1 };
+        storage().setItem(key, JSON.stringify(next));
+        if (patch.lastActivity !== undefined) known = Math.max(known ?? -Infinity, patch.lastActivity);
       } catch (error) {
         onError(error, 'storage');
       }
     },
     clear() {
+      known = undefined;
       try {
         storage().removeItem(key);
       } catch (error) {

@@ -1,3 +1,6 @@
+// Shared helpers of the real-Chromium tests: a fresh browser profile per test, a tiny HTTP server
+// serving the library (bundled from source by esbuild), a test page and a fake API, and small
+// readers of the page's state. Time in the browser is real: wait on conditions, not sleeps.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -5,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { SessionManager } from '../../src';
 
 export const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -12,23 +16,49 @@ export const CHROMIUM_ARGS = [
 ];
 export const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** A fresh browser profile: every test run starts with empty storage. */
-export async function launch(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+export interface Browser {
+  context: BrowserContext;
+  /** The profile directory (kept until `close()`): `reopen()` starts the browser again on it. */
+  dir: string;
+  /** Quits the browser (as a user closing it: its pages get `pagehide`), keeping the profile. */
+  quit: () => Promise<void>;
+  /** Starts the browser again on the same profile (same `localStorage`). */
+  reopen: () => Promise<BrowserContext>;
+  /** Quits the browser and deletes the profile. */
+  close: () => Promise<void>;
+}
+
+/**
+ * A fresh browser profile: every test starts with empty storage. `bfcache` turns the
+ * back/forward cache back on (Playwright turns it off by default).
+ */
+export async function launch({ bfcache = false } = {}): Promise<Browser> {
   const dir = mkdtempSync(join(tmpdir(), 'sessionwarden-e2e-'));
-  const context = await chromium.launchPersistentContext(dir, { executablePath, headless: true, args: CHROMIUM_ARGS });
-  return {
-    context,
+  const start = () => chromium.launchPersistentContext(dir, {
+    executablePath,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    ignoreDefaultArgs: bfcache ? ['--disable-back-forward-cache'] : undefined,
+  });
+  const browser: Browser = {
+    context: await start(),
+    dir,
+    quit: () => browser.context.close(),
+    reopen: async () => (browser.context = await start()),
     close: async () => {
-      await context.close();
+      await browser.context.close().catch(() => {});
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  return browser;
 }
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 /** An unsigned JWT (the client never checks signatures). */
 export const jwt = (claims: Record<string, unknown>) => `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.sig`;
 
+// The test page: a SessionManager from the options in the query string (`o`, JSON), exposed as
+// `window.session`, with every event logged in `window.events` and every `pageshow` in `window.persisted`.
 const PAGE = (options: string) => `<!doctype html><html><head><title>sessionwarden e2e</title></head><body>
 <p id="state">loading</p>
 <script type="module">
@@ -59,15 +89,35 @@ export interface Hits {
   beacon: number;
 }
 
+/** How the fake API answers; tests may change it. */
+export interface Settings {
+  /** Delay of `/refresh`, to widen a race. */
+  refreshDelay: number;
+  /** Lifetime (s) of the tokens `/refresh` issues. */
+  refreshLifetime: number;
+}
+
+export interface TestServer {
+  url: string;
+  hits: Hits;
+  settings: Settings;
+  /** Zeroes the counters and restores the default settings. */
+  reset: () => void;
+  close: () => Promise<void>;
+}
+
 /** Serves the library (bundled from source), the test page and a fake API on 127.0.0.1. */
-export async function serve(): Promise<{ url: string; hits: Hits; close: () => Promise<void> }> {
+export async function serve(): Promise<TestServer> {
   const bundle = await build({ entryPoints: ['src/index.ts'], bundle: true, format: 'esm', write: false, target: 'es2022' });
   const lib = bundle.outputFiles[0]!.text;
   const hits: Hits = { check: 0, refresh: 0, beacon: 0 };
+  const defaults: Settings = { refreshDelay: 0, refreshLifetime: 600 };
+  const settings: Settings = { ...defaults };
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const send = (type: string, body: string, status = 200) => {
-      res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+      // `no-cache` (revalidate), not `no-store`: a `no-store` page never enters the back/forward cache.
+      res.writeHead(status, { 'content-type': type, 'cache-control': 'no-cache' });
       res.end(body);
     };
     if (url.pathname === '/lib.js') return send('text/javascript', lib);
@@ -78,9 +128,12 @@ export async function serve(): Promise<{ url: string; hits: Hits; close: () => P
       return send('application/json', JSON.stringify({ active: true, serverTime: Date.now() }));
     }
     if (url.pathname === '/refresh') {
-      hits.refresh++;
-      const now = Math.floor(Date.now() / 1000);
-      return send('text/plain', jwt({ iat: now, exp: now + 600, n: hits.refresh }));
+      const n = ++hits.refresh;
+      setTimeout(() => {
+        const now = Math.floor(Date.now() / 1000);
+        send('text/plain', jwt({ iat: now, exp: now + settings.refreshLifetime, n }));
+      }, settings.refreshDelay);
+      return;
     }
     if (url.pathname === '/beacon') {
       hits.beacon++;
@@ -94,7 +147,15 @@ export async function serve(): Promise<{ url: string; hits: Hits; close: () => P
   return {
     url: `http://127.0.0.1:${port}`,
     hits,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    settings,
+    reset: () => {
+      for (const name of Object.keys(hits)) hits[name as keyof Hits] = 0;
+      Object.assign(settings, defaults);
+    },
+    close: () => new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
   };
 }
 
@@ -102,19 +163,86 @@ export async function serve(): Promise<{ url: string; hits: Hits; close: () => P
 export const pageUrl = (base: string, options: Record<string, unknown>) =>
   `${base}/page.html?o=${encodeURIComponent(JSON.stringify(options))}`;
 
+/** Waits until the page's session exists (after a load, a reload or a back navigation). */
+export const ready = (page: Page) =>
+  page.waitForFunction(() => (window as never as { session?: unknown }).session !== undefined);
+
 /** Opens a tab on the test page and waits until the session started. */
 export async function openTab(context: BrowserContext, url: string): Promise<Page> {
   const page = await context.newPage();
   await page.goto(url);
-  await page.waitForFunction(() => (window as never as { session?: unknown }).session !== undefined);
+  await ready(page);
   return page;
 }
 
-type Win = { session: import('../../src').SessionManager; events: { type: string; reason?: string; at: number }[] };
+export interface LoggedEvent {
+  type: string;
+  at: number;
+  reason?: string;
+  result?: string;
+  during?: string;
+  expiresAt?: number;
+}
+type Win = { session: SessionManager; events: LoggedEvent[]; persisted: boolean[] };
+
 export const state = (page: Page) => page.evaluate(() => (window as unknown as Win).session.state);
+export const remaining = (page: Page) => page.evaluate(() => (window as unknown as Win).session.remaining());
 export const events = (page: Page) => page.evaluate(() => (window as unknown as Win).events);
+/** The event types logged so far, in order (optionally only these types). */
+export const eventTypes = async (page: Page, only?: string[]) =>
+  (await events(page)).map((e) => e.type).filter((type) => !only || only.includes(type));
+/** The `event.persisted` of every `pageshow` the page saw. */
+export const persisted = (page: Page) => page.evaluate(() => (window as unknown as Win).persisted);
 export const call = (page: Page, method: 'logout' | 'extend' | 'reportActivity') =>
   page.evaluate((m) => (window as unknown as Win).session[m](), method);
 export const waitForState = (page: Page, expected: string, timeout = 5_000) =>
   page.waitForFunction((s) => (window as unknown as Win).session.state === s, expected, { timeout });
+/** Waits until the page logged an event of this type; returns it. */
+export async function waitForEvent(page: Page, type: string, timeout = 5_000): Promise<LoggedEvent> {
+  await page.waitForFunction((t) => (window as unknown as Win).events.some((e) => e.type === t), type, { timeout });
+  return (await events(page)).find((e) => e.type === type)!;
+}
+/** The shared record in the page's `localStorage` (parsed when it is JSON). */
+export const record = (page: Page, key: string) =>
+  page.evaluate((k) => {
+    const raw = localStorage.getItem(k);
+    try {
+      return raw === null ? null : (JSON.parse(raw) as Record<string, unknown>);
+    } catch {
+      return raw;
+    }
+  }, key);
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Real mouse movement over the page, every 100 ms for `ms`. */
+export async function moveFor(page: Page, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  for (let x = 0; Date.now() < until; x = (x + 7) % 300) {
+    await page.mouse.move(10 + x, 10 + (x % 50));
+    await sleep(100);
+  }
+}
+
+/** Counts the requests each page of the context makes to `path`. */
+export function countRequests(context: BrowserContext, path: string): Map<Page, number> {
+  const counts = new Map<Page, number>();
+  context.on('request', (request) => {
+    if (new URL(request.url()).pathname !== path) return;
+    const page = request.frame().page();
+    counts.set(page, (counts.get(page) ?? 0) + 1);
+  });
+  return counts;
+}
+
+/**
+ * Why Chrome did not restore the page from the back/forward cache (through the DevTools
+ * protocol): one list of reasons per navigation that missed the cache.
+ */
+export async function bfcacheMisses(context: BrowserContext, page: Page): Promise<string[][]> {
+  const misses: string[][] = [];
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Page.enable');
+  cdp.on('Page.backForwardCacheNotUsed', (event) => misses.push(event.notRestoredExplanations.map((e) => e.reason)));
+  return misses;
+}

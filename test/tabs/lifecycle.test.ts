@@ -1,0 +1,34 @@
+// The page lifecycle signals (happy-dom): which events wake the manager, which hide it.
+import { describe, expect, it, vi } from 'vitest';
+import { watchPage } from '../../src/lifecycle/page';
+
+describe('watchPage', () => {
+  it('wakes on focus, visible, pageshow, online and resume; hides on hidden and pagehide; stops listening', () => {
+    const wake = vi.fn();
+    const hide = vi.fn();
+    const stop = watchPage({ wake, hide });
+    const visibility = vi.spyOn(document, 'visibilityState', 'get');
+
+    window.dispatchEvent(new Event('focus'));
+    visibility.mockReturnValue('visible');
+    document.dispatchEvent(new Event('visibilitychange'));
+    expect(wake.mock.calls).toEqual([[true], [true]]);
+
+    window.dispatchEvent(new Event('pageshow'));
+    window.dispatchEvent(new Event('online'));
+    document.dispatchEvent(new Event('resume'));
+    expect(wake.mock.calls.slice(2)).toEqual([[false], [false], [false]]);
+
+    visibility.mockReturnValue('hidden');
+    document.dispatchEvent(new Event('visibilitychange'));
+    window.dispatchEvent(new Event('pagehide'));
+    expect(hide.mock.calls).toEqual([[false], [true]]);
+
+    stop();
+    for (const type of ['focus', 'pageshow', 'online', 'pagehide']) window.dispatchEvent(new Event(type));
+    for (const type of ['visibilitychange', 'resume']) document.dispatchEvent(new Event(type));
+    expect(wake).toHaveBeenCalledTimes(5);
+    expect(hide).toHaveBeenCalledTimes(2);
+    visibility.mockRestore();
+  });
+});

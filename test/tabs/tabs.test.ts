@@ -1,0 +1,465 @@
+// The cross-tab plumbing on its own (happy-dom): message and record validation, storage that
+// fails, the storage-event fallback of the channel, and the Web Locks wrapper with and without locks.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { isTabMessage, openChannel, type TabMessage } from '../../src/tabs/channel';
+import { isRecord, recordStore } from '../../src/tabs/record';
+import { exclusive, hold, holders } from '../../src/tabs/locks';
+
+beforeEach(() => {
+  localStorage.clear();
+});
+afterEach(() => {
+  vi.unstubAllGlobals();
+  vi.restoreAllMocks();
+});
+
+describe('isTabMessage', () => {
+  const good: TabMessage[] = [
+    { k: 'activity', at: 1 }, { k: 'activity', at: 1, proved: 0 }, { k: 'warning' }, { k: 'open' }, { k: 'gone' },
+    { k: 'extend', at: 3 }, ...(['idle', 'token', 'revoked', 'closed', 'logout'] as const).map((reason) => ({ k: 'end' as const, reason })),
+    { k: 'token', token: null, skew: 0 }, { k: 'token', token: 'a.b.c', skew: -5 }, { k: 'checked', at: 1, result: 'active', skew: 0 },
+  ];
+  it('accepts every well-formed kind', () => {
+    for (const message of good) expect(isTabMessage(message), JSON.stringify(message)).toBe(true);
+  });
+
+  it('rejects garbage of every shape without throwing', () => {
+    const bad: unknown[] = [
+      undefined, null, 0, 'activity', true, [], ['activity', 1], () => {}, Symbol('x'), {}, { k: 'nope' }, { k: 1 },
+      { k: 'activity' }, { k: 'activity', at: '1' }, { k: 'activity', at: Number.NaN }, { k: 'activity', at: Infinity },
+      { k: 'activity', at: 1, proved: 'x' }, { k: 'activity', at: 1, proved: null }, { k: 'extend' }, { k: 'extend', at: -Infinity },
+      { k: 'end' }, { k: 'end', reason: 'bored' }, { k: 'end', reason: ['logout'] }, { k: 'token', token: 1, skew: 0 },
+      { k: 'token', token: null }, { k: 'token', token: 'a', skew: Number.NaN }, { k: 'checked', at: 1, result: 'revoked', skew: 0 },
+      { k: 'checked', at: 1, result: 'active' }, Object.create(null),
+    ];
+    for (const message of bad) expect(isTabMessage(message), String(JSON.stringify(message))).toBe(false);
+  });
+
+});
+
+describe('isRecord', () => {
+  it('accepts version-1 records with a finite last activity', () => {
+    expect(isRecord({ v: 1, lastActivity: 0 })).toBe(true);
+    expect(isRecord({ v: 1, lastActivity: 5, ended: 'closed', endedAt: 6, skew: -3, tokenExp: 9, provedAt: 1, goneAt: 2, extra: 'ignored' })).toBe(true);
+  });
+
+  it('rejects anything else', () => {
+    const bad: unknown[] = [
+      undefined, null, 'x', 5, [], {}, { lastActivity: 5 }, { v: '1', lastActivity: 5 }, { v: 2, lastActivity: 5 },
+      { v: 1 }, { v: 1, lastActivity: null }, { v: 1, lastActivity: Number.NaN }, { v: 1, lastActivity: Infinity },
+      { v: 1, lastActivity: 5, ended: 'bored' }, { v: 1, lastActivity: 5, ended: null }, { v: 1, lastActivity: 5, endedAt: 'x' },
+      { v: 1, lastActivity: 5, skew: Number.NaN }, { v: 1, lastActivity: 5, tokenExp: '9' }, { v: 1, lastActivity: 5, provedAt: {} },
+      { v: 1, lastActivity: 5, goneAt: Infinity },
+    ];
+    for (const value of bad) expect(isRecord(value), String(JSON.stringify(value))).toBe(false);
+  });
+});
+
+/** A Storage in memory, with spies; `failWrites` makes every write throw a quota error. */
+function memoryStorage() {
+  const items = new Map<string, string>();
+  const storage = {
+    failWrites: false,
+    get length() { return items.size; },
+    key: (i: number) => [...items.keys()][i] ?? null,
+    getItem: vi.fn((key: string) => items.get(key) ?? null),
+    setItem: vi.fn((key: string, value: string) => {
+      if (storage.failWrites) throw new DOMException('full', 'QuotaExceededError');
+      items.set(key, String(value));
+    }),
+    removeItem: vi.fn((key: string) => void items.delete(key)),
+    clear: () => items.clear(),
+  };
+  return storage;
+}
+
+describe('recordStore', () => {
+  const KEY = 'rec';
+  const raw = () => localStorage.getItem(KEY);
+  const parsed = () => JSON.parse(raw()!) as Record<string, unknown>;
+
+  it('reads nothing as absent, silently', () => {
+    const onError = vi.fn();
+    expect(recordStore(() => localStorage, KEY, onError).read()).toBeUndefined();
+    expect(onError).not.toHaveBeenCalled();
+  });
+
+  it('writes patches on top of the record, always as version 1', () => {
+    const store = recordStore(() => localStorage, KEY, vi.fn());
+    store.write({ lastActivity: 10, skew: 3 });
+    store.write({ provedAt: 20 });
+    expect(parsed()).toEqual({ v: 1, lastActivity: 10, skew: 3, provedAt: 20 });
+    expect(store.read()).toEqual({ v: 1, lastActivity: 10, skew: 3, provedAt: 20 });
+    store.clear();
+    expect(raw()).toBeNull();
+  });
+
+  it('reads garbage as absent and reports it, without throwing', () => {
+    const onError = vi.fn();
+    const store = recordStore(() => localStorage, KEY, onError);
+    for (const garbage of ['{not json', '"a string"', 'null', '[]', JSON.stringify({ v: 9, lastActivity: 1 }), JSON.stringify({ v: 1, lastActivity: 'now' })]) {
+      localStorage.setItem(KEY, garbage);
+      expect(store.read()).toBeUndefined();
+    }
+    expect(onError).toHaveBeenCalledTimes(6); // the manager emits the first only
+    for (const [error, during] of onError.mock.calls) {
+      expect(during).toBe('storage');
+      expect(error).toBeInstanceOf(Error);
+    }
+  });
+
+  it('a partial write over garbage or a cleared key keeps the last activity it knew (never 0)', () => {
+    const store = recordStore(() => localStorage, KEY, vi.fn());
+    store.write({ lastActivity: 1_000 });
+    localStorage.setItem(KEY, '{garbage');
+    store.write({ provedAt: 2_000 });
+    expect(parsed()).toEqual({ v: 1, lastActivity: 1_000, provedAt: 2_000 });
+
+    // Another tab moved it on: this store learns it by reading.
+    localStorage.setItem(KEY, JSON.stringify({ v: 1, lastActivity: 5_000 }));
+    expect(store.read()).toMatchObject({ lastActivity: 5_000 });
+    localStorage.removeItem(KEY); // e.g. the app cleared localStorage
+    store.write({ goneAt: 6_000 });
+    expect(parsed()).toEqual({ v: 1, lastActivity: 5_000, goneAt: 6_000 });
+  });
+
+  it('forgets the last activity it knew on clear() (a new session starts from its own)', () => {
+    const store = recordStore(() => localStorage, KEY, vi.fn());
+    store.write({ lastActivity: 1_000, ended: 'logout' });
+    store.clear();
+    store.write({ lastActivity: 9_000 });
+    expect(parsed()).toEqual({ v: 1, lastActivity: 9_000 });
+  });
+
+  it('survives storage that throws (private mode, quota, blocked): one report per failure, no exception', () => {
+    const onError = vi.fn();
+    const broken = {
+      getItem: () => { throw new DOMException('denied', 'SecurityError'); },
+      setItem: () => { throw new DOMException('full', 'QuotaExceededError'); },
+      removeItem: () => { throw new DOMException('denied', 'SecurityError'); },
+    } as unknown as Storage;
+    const store = recordStore(() => broken, KEY, onError);
+    expect(store.read()).toBeUndefined();
+    expect(() => store.write({ lastActivity: 1 })).not.toThrow();
+    expect(() => store.clear()).not.toThrow();
+    expect(onError.mock.calls.every(([, during]) => during === 'storage')).toBe(true);
+    expect(onError.mock.calls.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('survives a storage getter that throws (sessionStorage/localStorage access denied)', () => {
+    const onError = vi.fn();
+    const store = recordStore(() => { throw new DOMException('denied', 'SecurityError'); }, KEY, onError);
+    expect(store.read()).toBeUndefined();
+    expect(() => store.write({ lastActivity: 1 })).not.toThrow();
+    expect(() => store.clear()).not.toThrow();
+    expect(onError).toHaveBeenCalled();
+  });
+
+  it('survives a quota error on write after a good read', () => {
+    const onError = vi.fn();
+    const storage = memoryStorage();
+    const store = recordStore(() => storage as unknown as Storage, KEY, onError);
+    store.write({ lastActivity: 1 });
+    storage.failWrites = true;
+    expect(() => store.write({ lastActivity: 2 })).not.toThrow();
+    expect(store.read()).toMatchObject({ lastActivity: 1 }); // the last good record stays
+    expect(onError).toHaveBeenCalledWith(expect.any(DOMException), 'storage');
+  });
+});
+
+describe('openChannel', () => {
+  it('uses BroadcastChannel where there is one, delivering only well-formed messages', async () => {
+    const received = vi.fn();
+    const onError = vi.fn();
+    const channel = openChannel('bc-test', received, onError)!;
+    const other = new BroadcastChannel('bc-test');
+    other.postMessage({ k: 'extend', at: 7 });
+    other.postMessage({ k: 'extend', at: 'later' });
+    other.postMessage('garbage');
+    await vi.waitFor(() => expect(onError).toHaveBeenCalledTimes(2));
+    expect(received.mock.calls).toEqual([[{ k: 'extend', at: 7 }]]);
+    expect(onError.mock.calls.every(([error, during]) => error instanceof TypeError && during === 'channel')).toBe(true);
+    channel.close();
+    other.postMessage({ k: 'warning' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(received).toHaveBeenCalledTimes(1);
+    other.close();
+  });
+
+  describe('without BroadcastChannel', () => {
+    beforeEach(() => {
+      vi.stubGlobal('BroadcastChannel', undefined);
+    });
+    const fire = (key: string, newValue: string | null) => window.dispatchEvent(new StorageEvent('storage', { key, newValue }));
+
+    it('falls back to storage events on a transient key', () => {
+      const received = vi.fn();
+      const onError = vi.fn();
+      const channel = openChannel('chan', received, onError);
+      expect(channel).toBeDefined();
+      fire('chan:message', JSON.stringify({ m: { k: 'end', reason: 'logout' }, n: 0, r: 0.5 }));
+      fire('other-key', JSON.stringify({ m: { k: 'warning' } })); // not ours: ignored, no error
+      fire('chan:message', null); // the removal that follows each message: ignored
+      expect(received.mock.calls).toEqual([[{ k: 'end', reason: 'logout' }]]);
+      expect(onError).not.toHaveBeenCalled();
+      channel!.close();
+    });
+
+    it('drops garbage with an error, never an exception', () => {
+      const received = vi.fn();
+      const onError = vi.fn();
+      const channel = openChannel('chan', received, onError)!;
+      for (const garbage of ['{broken', 'null', '5', JSON.stringify({ m: { k: 'bogus' } }), JSON.stringify({ nothing: true })]) {
+        expect(() => fire('chan:message', garbage)).not.toThrow();
+      }
+      expect(received).not.toHaveBeenCalled();
+      expect(onError).toHaveBeenCalledTimes(5);
+      channel.close();
+    });
+
+    it('posts a fresh value each time (identical messages still fire storage events) and removes it at once', () => {
+      const storage = memoryStorage();
+      vi.stubGlobal('localStorage', storage);
+      const channel = openChannel('chan', vi.fn(), vi.fn())!;
+      channel.post({ k: 'warning' });
+      channel.post({ k: 'warning' });
+      const values = storage.setItem.mock.calls.filter(([key]) => key === 'chan:message').map(([, value]) => value);
+      expect(values).toHaveLength(2);
+      expect(values[0]).not.toBe(values[1]);
+      expect(JSON.parse(values[0]!).m).toEqual({ k: 'warning' });
+      expect(storage.removeItem).toHaveBeenCalledTimes(2);
+      expect(storage.getItem('chan:message')).toBeNull();
+      channel.close();
+    });
+
+    it('stops listening on close()', () => {
+      const received = vi.fn();
+      openChannel('chan', received, vi.fn())!.close();
+      fire('chan:message', JSON.stringify({ m: { k: 'warning' } }));
+      expect(received).not.toHaveBeenCalled();
+    });
+
+    it('a post that throws (quota) is reported, not thrown', () => {
+      const onError = vi.fn();
+      const storage = memoryStorage();
+      vi.stubGlobal('localStorage', storage);
+      const channel = openChannel('chan', vi.fn(), onError)!;
+      storage.failWrites = true;
+      expect(() => channel.post({ k: 'gone' })).not.toThrow();
+      expect(onError).toHaveBeenCalledWith(expect.any(DOMException), 'channel');
+      channel.close();
+    });
+
+    it('without usable storage either: no channel, one report, a single-tab session', () => {
+      const onError = vi.fn();
+      vi.stubGlobal('localStorage', new Proxy({}, { get: () => { throw new DOMException('denied', 'SecurityError'); } }));
+      const received = vi.fn();
+      expect(openChannel('chan', received, onError)).toBeUndefined();
+      expect(onError).toHaveBeenCalledTimes(1);
+      fire('chan:message', JSON.stringify({ m: { k: 'warning' } }));
+      expect(received).not.toHaveBeenCalled(); // no listener left behind
+    });
+  });
+});
+
+describe('locks without navigator.locks', () => {
+  it('hold(): a lone tab holds at once; release is a no-op', () => {
+    expect(navigator.locks ?? undefined).toBeUndefined();
+    const onHeld = vi.fn();
+    const release = hold('x', 'exclusive', onHeld);
+    expect(onHeld).toHaveBeenCalledTimes(1);
+    expect(() => release()).not.toThrow();
+    window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
+    expect(onHeld).toHaveBeenCalledTimes(1);
+  });
+
+  it('exclusive(): runs the task directly, passing its result and its failure through', async () => {
+    await expect(exclusive('x', async () => 42)).resolves.toBe(42);
+    await expect(exclusive('x', async () => { throw new Error('nope'); })).rejects.toThrow('nope');
+  });
+
+  it('holders(): cannot tell (undefined), so nothing is decided on a guess', async () => {
+    await expect(holders('x')).resolves.toBeUndefined();
+  });
+
+  it('works where there is no navigator at all (a worker-like or server global)', async () => {
+    vi.stubGlobal('navigator', undefined);
+    const onHeld = vi.fn();
+    hold('x', 'shared', onHeld)();
+    expect(onHeld).toHaveBeenCalledTimes(1);
+    await expect(exclusive('x', async () => 'ran')).resolves.toBe('ran');
+    await expect(holders('x')).resolves.toBeUndefined();
+  });
+});
+
+/** A small in-memory Web Locks (one page's view; `exclusive`/`shared`, abort signals, query). */
+function fakeLocks() {
+  type Request = { name: string; mode: LockMode; grant: () => void; signal?: AbortSignal };
+  const held: { name: string; mode: LockMode }[] = [];
+  let pending: Request[] = [];
+  const grantable = (r: Request) =>
+    !held.some((h) => h.name === r.name && (h.mode === 'exclusive' || r.mode === 'exclusive'));
+  const pump = () => {
+    for (const r of [...pending]) {
+      if (pending[0] && pending.find((p) => p.name === r.name) !== r) continue; // FIFO per name
+      if (!grantable(r)) continue;
+      pending = pending.filter((p) => p !== r);
+      r.grant();
+    }
+  };
+  const manager = {
+    request(name: string, ...args: unknown[]) {
+      const [options, callback] = (args.length === 1 ? [{}, args[0]] : args) as [LockOptions, (lock: unknown) => unknown];
+      const mode = options.mode ?? 'exclusive';
+      return new Promise((resolve, reject) => {
+        if (options.signal?.aborted) return reject(new DOMException('aborted', 'AbortError'));
+        const r: Request = {
+          name, mode, signal: options.signal,
+          grant: () => {
+            const lock = { name, mode };
+            held.push(lock);
+            Promise.resolve()
+              .then(() => callback(lock))
+              .then(resolve, reject)
+              .finally(() => {
+                held.splice(held.indexOf(lock), 1);
+                pump();
+              });
+          },
+        };
+        options.signal?.addEventListener('abort', () => {
+          if (!pending.includes(r)) return;
+          pending = pending.filter((p) => p !== r);
+          reject(new DOMException('aborted', 'AbortError'));
+        });
+        pending.push(r);
+        pump();
+      });
+    },
+    query: async () => ({ held: held.map((h) => ({ ...h })), pending: pending.map(({ name, mode }) => ({ name, mode })) }),
+  };
+  return { manager, held: () => held.map((h) => h.name), pending: () => pending.map((p) => p.name) };
+}
+
+describe('locks with navigator.locks', () => {
+  let locks: ReturnType<typeof fakeLocks>;
+  beforeEach(() => {
+    locks = fakeLocks();
+    Object.defineProperty(navigator, 'locks', { value: locks.manager, configurable: true });
+  });
+  afterEach(() => {
+    delete (navigator as { locks?: unknown }).locks;
+  });
+  const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+  const transition = (type: 'pagehide' | 'pageshow', persisted: boolean) =>
+    window.dispatchEvent(Object.assign(new Event(type), { persisted }));
+
+  it('hold(): onHeld once granted; the function it returns runs when the lock is let go', async () => {
+    const lost = vi.fn();
+    const onHeld = vi.fn(() => lost);
+    const release = hold('lead', 'exclusive', onHeld);
+    await tick();
+    expect(onHeld).toHaveBeenCalledTimes(1);
+    expect(locks.held()).toEqual(['lead']);
+    release();
+    await tick();
+    expect(lost).toHaveBeenCalledTimes(1);
+    expect(locks.held()).toEqual([]);
+    release(); // idempotent
+    expect(lost).toHaveBeenCalledTimes(1);
+  });
+
+  it('hold(): one leader at a time; the next is granted when the first lets go', async () => {
+    const first = vi.fn();
+    const second = vi.fn();
+    const releaseFirst = hold('lead', 'exclusive', first);
+    const releaseSecond = hold('lead', 'exclusive', second);
+    await tick();
+    expect([first.mock.calls.length, second.mock.calls.length]).toEqual([1, 0]);
+    releaseFirst();
+    await tick();
+    expect(second).toHaveBeenCalledTimes(1);
+    releaseSecond();
+  });
+
+  it('hold(): released before it was granted, it never runs onHeld and leaves no request behind', async () => {
+    const releaseFirst = hold('lead', 'exclusive', vi.fn());
+    await tick();
+    const never = vi.fn();
+    hold('lead', 'exclusive', never)();
+    releaseFirst();
+    await tick();
+    expect(never).not.toHaveBeenCalled();
+    expect(locks.pending()).toEqual([]);
+    expect(locks.held()).toEqual([]);
+  });
+
+  it('hold(): shared holds count every open page', async () => {
+    const releases = [hold('open', 'shared', vi.fn()), hold('open', 'shared', vi.fn())];
+    await tick();
+    await expect(holders('open')).resolves.toBe(2);
+    await expect(holders('other')).resolves.toBe(0);
+    releases[0]!();
+    await tick();
+    await expect(holders('open')).resolves.toBe(1);
+    releases[1]!();
+  });
+
+  it('hold(): a page entering the back/forward cache lets the lock go, and asks again when restored', async () => {
+    const lost = vi.fn();
+    const onHeld = vi.fn(() => lost);
+    const release = hold('lead', 'exclusive', onHeld);
+    await tick();
+    // Another tab, waiting for the lock (straight to the lock manager: it does not see this page's events).
+    const other = vi.fn();
+    let releaseOther!: () => void;
+    void locks.manager.request('lead', { mode: 'exclusive' }, () => {
+      other();
+      return new Promise<void>((resolve) => (releaseOther = resolve));
+    });
+
+    transition('pagehide', false); // an unload: the browser releases everything itself
+    await tick();
+    expect(lost).not.toHaveBeenCalled();
+
+    transition('pagehide', true); // into the cache
+    await tick();
+    expect(lost).toHaveBeenCalledTimes(1);
+    expect(other).toHaveBeenCalledTimes(1); // the other tab leads now
+
+    transition('pageshow', false); // a first load: nothing to do
+    transition('pageshow', true); // restored: asks again, behind the other tab
+    await tick();
+    expect(onHeld).toHaveBeenCalledTimes(1);
+    expect(locks.pending()).toEqual(['lead']);
+    releaseOther();
+    await tick();
+    expect(onHeld).toHaveBeenCalledTimes(2);
+
+    release();
+    await tick();
+    expect(lost).toHaveBeenCalledTimes(2);
+    transition('pageshow', true); // listeners gone with the release
+    await tick();
+    expect(onHeld).toHaveBeenCalledTimes(2);
+    expect(locks.held()).toEqual([]);
+  });
+
+  it('exclusive(): one task at a time under the lock', async () => {
+    const order: string[] = [];
+    let finishFirst!: () => void;
+    const first = exclusive('refresh', () => new Promise<void>((resolve) => {
+      order.push('first start');
+      finishFirst = () => {
+        order.push('first end');
+        resolve();
+      };
+    }));
+    const second = exclusive('refresh', async () => void order.push('second'));
+    await tick();
+    expect(order).toEqual(['first start']);
+    finishFirst();
+    await Promise.all([first, second]);
+    expect(order).toEqual(['first start', 'first end', 'second']);
+  });
+});
