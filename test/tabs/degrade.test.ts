@@ -5,6 +5,12 @@ import { isTabMessage, openChannel } from '../../src/tabs/channel';
 import { exclusive, hold, holders } from '../../src/tabs/locks';
 
 const MIN = 60_000;
+/** Storage as private mode or a full quota leaves it: every read and write throws. */
+const throwingStorage = {
+  getItem: () => { throw new Error('SecurityError'); },
+  setItem: () => { throw new Error('QuotaExceededError'); },
+  removeItem: () => {},
+};
 const managers: SessionManager[] = [];
 const make = (options: SessionOptions = {}) => {
   const session = new SessionManager({ idleTimeout: 30 * MIN, warnBefore: 2 * MIN, ...options });
@@ -60,8 +66,7 @@ describe('shared record', () => {
 
 describe('degradation to a working single-tab session', () => {
   it('works, with one error event, when storage throws (private mode, quota)', () => {
-    const broken = { getItem: () => { throw new Error('SecurityError'); }, setItem: () => { throw new Error('QuotaExceededError'); }, removeItem: () => {} };
-    vi.stubGlobal('localStorage', broken);
+    vi.stubGlobal('localStorage', throwingStorage);
     const session = make();
     const errors = vi.fn();
     session.on('error', errors);
@@ -186,8 +191,7 @@ describe("endOnClose: 'tab'", () => {
 
 describe('errors from degradation', () => {
   it('are emitted at most once, whatever else goes wrong', async () => {
-    const broken = { getItem: () => { throw new Error('SecurityError'); }, setItem: () => { throw new Error('QuotaExceededError'); }, removeItem: () => {} };
-    vi.stubGlobal('localStorage', broken);
+    vi.stubGlobal('localStorage', throwingStorage);
     const session = make();
     const errors = vi.fn();
     session.on('error', errors);
