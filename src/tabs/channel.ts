@@ -1,3 +1,5 @@
+import { REASONS } from './record';
+
 /** A message between the tabs of one session. Every field is validated on receipt. */
 export type TabMessage =
   | { k: 'activity'; at: number; proved?: number }
@@ -21,7 +23,7 @@ export function isTabMessage(m: unknown): m is TabMessage {
     case 'open':
     case 'gone': return true;
     case 'extend': return finite(msg.at);
-    case 'end': return ['idle', 'token', 'revoked', 'closed', 'logout'].includes(msg.reason as string);
+    case 'end': return REASONS.includes(msg.reason as string);
     case 'token': return (msg.token === null || typeof msg.token === 'string') && finite(msg.skew);
     case 'checked': return finite(msg.at) && msg.result === 'active' && finite(msg.skew);
     default: return false;

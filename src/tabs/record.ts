@@ -18,7 +18,8 @@ export interface SharedRecord {
   goneAt?: number;
 }
 
-const REASONS = ['idle', 'token', 'revoked', 'closed', 'logout'];
+/** Every reason a session can end for: what the record and the channel accept. */
+export const REASONS: readonly string[] = ['idle', 'token', 'revoked', 'closed', 'logout'];
 const num = (value: unknown) => value === undefined || Number.isFinite(value);
 
 /** Whether `value` is a well-formed record. */
