@@ -3,7 +3,7 @@ import type { ExpireReason, JwtClaims, SessionEvents, SessionOptions, SessionSna
 import { resolveOptions, type ResolvedOptions } from './options';
 import { begin, deadlineOf, end, endOf, extend, step, type Machine } from './core/machine';
 import { decodeToken, toLocal } from './core/token';
-import { grants } from './core/roles';
+import { grants, readRoles } from './core/roles';
 import { createDeadline } from './timers/deadline';
 import { recordStore, type RecordStore, type SharedRecord } from './tabs/record';
 import { openChannel, type TabChannel, type TabMessage } from './tabs/channel';
@@ -389,9 +389,10 @@ export class SessionManager {
 
   #applyToken(token: string | null | undefined): void {
     const claims = token == null ? null : decodeToken(token);
+    const roles = claims ? readRoles(this.#o.roles, claims) : []; // may throw: before anything changes
     this.#token = token ?? null;
     this.#claims = claims;
-    this.#roles = claims ? this.#o.roles(claims) : [];
+    this.#roles = roles;
     this.#tokenSetAt = this.#o.now();
     this.#learnSkew();
   }
@@ -555,6 +556,7 @@ export class SessionManager {
     }
     const check = this.#o.check;
     if (focus && check?.onFocus && !this.#checking && this.#o.now() - this.#provedAt >= check.interval) void this.#check();
+    this.#timer.clear(); // a timer armed before a sleep runs late by the time slept: arm it afresh
     this.#run();
   }
 

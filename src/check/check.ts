@@ -1,5 +1,5 @@
-import type { CheckOptions, CheckOutcome } from '../types';
-import { bareFetch } from '../activity/requests';
+import type { CheckOptions, CheckOutcome, CheckResult } from '../types';
+import { bareFetch, checkSignals } from '../activity/requests';
 
 /** What one server check learned. */
 export interface CheckAnswer {
@@ -16,49 +16,59 @@ export interface CheckAnswer {
 export const CHECK_TIMEOUT = 10_000;
 
 const finiteOrUndefined = (value: unknown) => (Number.isFinite(value) ? (value as number) : undefined);
+const UNKNOWN: CheckAnswer = { outcome: 'unknown' };
 
 /**
  * Runs one check. Never throws: network errors, timeouts, 5xx and odd answers are `'unknown'`;
- * only a 401/403 (or `active: false`) is `'revoked'`.
+ * only a 401/403 (or `active: false`) is `'revoked'`. Settles within {@link CHECK_TIMEOUT}, or as
+ * soon as `signal` aborts, even when the request ignores its signal.
  */
-export async function runCheck(check: CheckOptions, token: string | null, signal: AbortSignal): Promise<CheckAnswer> {
+export function runCheck(check: CheckOptions, token: string | null, signal: AbortSignal): Promise<CheckAnswer> {
   const timeout = new AbortController();
-  const onAbort = () => timeout.abort();
-  signal.addEventListener('abort', onAbort);
-  const timer = globalThis.setTimeout(onAbort, CHECK_TIMEOUT);
-  try {
-    if (check.request) {
-      const result = await check.request(timeout.signal);
-      if (typeof result === 'boolean') return { outcome: result ? 'active' : 'revoked' };
-      if (typeof result?.active !== 'boolean') return { outcome: 'unknown' };
-      return {
-        outcome: result.active ? 'active' : 'revoked',
-        expiresAt: finiteOrUndefined(result.expiresAt),
-        serverTime: finiteOrUndefined(result.serverTime),
-      };
-    }
+  // The check's own requests are not the app's: requestActivity() lets a fetch with this signal through untouched.
+  checkSignals.add(timeout.signal);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let giveUp = () => {};
+  return new Promise<CheckAnswer>((resolve) => {
+    // Settles even when the request ignores its signal: it must not hold this check (and every later one) forever.
+    giveUp = () => (timeout.abort(), resolve(UNKNOWN));
+    signal.addEventListener('abort', giveUp);
+    timer = globalThis.setTimeout(giveUp, CHECK_TIMEOUT);
+    ask(check, token, timeout.signal).then(resolve, giveUp);
+  }).finally(() => {
+    globalThis.clearTimeout(timer);
+    signal.removeEventListener('abort', giveUp);
+  });
+}
+
+/** Asks the server (or `check.request`); may throw, which is `'unknown'`. */
+async function ask(check: CheckOptions, token: string | null, signal: AbortSignal): Promise<CheckAnswer> {
+  let result: CheckResult | undefined;
+  let dated: number | undefined;
+  if (check.request) result = await check.request(signal);
+  else {
     const response = await bareFetch()(check.url!, {
       headers: token ? { Authorization: `Bearer ${token}` } : {},
       credentials: 'same-origin',
       cache: 'no-store',
-      signal: timeout.signal,
+      signal,
     });
-    if (response.status === 401 || response.status === 403) return { outcome: 'revoked' };
-    if (!response.ok) return { outcome: 'unknown' };
-    const body = await response.json().catch(() => undefined);
-    if (body?.active === false) return { outcome: 'revoked' };
-    const serverTime = finiteOrUndefined(body?.serverTime);
-    const dated = Date.parse(response.headers.get('date') ?? '');
-    return {
-      outcome: 'active',
-      expiresAt: finiteOrUndefined(body?.expiresAt),
-      serverTime: serverTime ?? finiteOrUndefined(dated),
-      coarse: serverTime === undefined,
-    };
-  } catch {
-    return { outcome: 'unknown' };
-  } finally {
-    globalThis.clearTimeout(timer);
-    signal.removeEventListener('abort', onAbort);
+    if (response.status === 401 || response.status === 403) result = false;
+    else if (response.ok) {
+      // Any 2xx is active unless its JSON body says `active: false`; the body may also carry the times.
+      const body = await response.json().catch(() => undefined);
+      result = { ...body, active: body?.active !== false };
+      dated = Date.parse(response.headers.get('date') ?? '');
+    }
   }
+  if (typeof result === 'boolean') result = { active: result };
+  if (typeof result?.active !== 'boolean') return UNKNOWN;
+  const serverTime = finiteOrUndefined(result.serverTime);
+  return {
+    outcome: result.active ? 'active' : 'revoked',
+    expiresAt: finiteOrUndefined(result.expiresAt),
+    // A `Date` header is only to the second.
+    serverTime: serverTime ?? finiteOrUndefined(dated),
+    coarse: serverTime === undefined,
+  };
 }

@@ -1,3 +1,15 @@
+import type { JwtClaims } from '../types';
+
 /** Whether any of `roles` grants `permission` in the role → permissions map. */
 export const grants = (roles: readonly string[], permissions: Record<string, readonly string[]>, permission: string): boolean =>
-  roles.some((role) => Object.prototype.hasOwnProperty.call(permissions, role) && permissions[role]!.includes(permission));
+  roles.some((role) => Object.hasOwn(permissions, role) && permissions[role]!.includes(permission));
+
+/**
+ * The roles that the `roles` option reads from `claims` (`null`/`undefined`: none).
+ * @throws `TypeError` when the answer is not an array of strings.
+ */
+export function readRoles(reader: (claims: JwtClaims) => readonly string[] | null | undefined, claims: JwtClaims): string[] {
+  const roles: unknown = reader(claims) ?? [];
+  if (!Array.isArray(roles) || roles.some((role) => typeof role !== 'string')) throw new TypeError('sessionwarden: option `roles` must return strings');
+  return roles;
+}

@@ -9,10 +9,10 @@ const invalid = (problem: string): never => {
 
 /**
  * Decodes a JWT's claims (no signature check: that is the server's job).
- * Throws `InvalidTokenError` naming the problem; a token without `exp` is valid.
+ * Throws `InvalidTokenError` naming the problem (jwt-decode's own for a non-string, a missing
+ * part, bad base64 or bad JSON); a token without `exp` is valid.
  */
 export function decodeToken(token: unknown): JwtClaims {
-  if (typeof token !== 'string') invalid('must be a string');
   const claims: unknown = jwtDecode(token as string);
   if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) invalid('claims are not a JSON object');
   const { exp, iat } = claims as JwtClaims;

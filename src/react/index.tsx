@@ -1,24 +1,40 @@
-import { createContext, useContext, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useInsertionEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { SessionManager, type SessionEvents, type SessionOptions, type SessionSnapshot } from 'sessionwarden';
 
 const SessionContext = createContext<SessionManager | null>(null);
 
+const fail = (problem: string): never => {
+  throw new TypeError(`sessionwarden/react: ${problem}`);
+};
+
 /** Props of {@link SessionProvider}: a `manager` you own, or `options` for one the provider owns. */
 export interface SessionProviderProps {
-  /** A manager you created; the provider starts it on mount and stops it on unmount. */
+  /** A manager you created (and destroy): the provider starts it on mount and stops it on unmount. */
   manager?: SessionManager;
-  /** Options for a manager the provider creates, starts on mount and destroys on unmount. */
+  /**
+   * Options for a manager the provider creates (once, on first render), starts on mount and
+   * destroys on unmount. Later changes are ignored. Without `manager` and `options`, the defaults.
+   */
   options?: SessionOptions;
   /** The app. */
   children?: ReactNode;
 }
 
 /**
- * Makes a session available to {@link useSession} below it. Touches no DOM while rendering (safe
- * on the server); starts in an effect, so StrictMode's double effects stop and start it again.
+ * Makes a session available to {@link useSession} and the components below it.
+ *
+ * Rendering touches no DOM (safe on the server): the manager starts in an effect, so it runs in the
+ * browser only. StrictMode's double effects stop (or destroy) and start it again, leaving it running.
+ *
+ * @throws `TypeError` when `manager` is not a `SessionManager`, or both `manager` and `options` are given.
  */
 export function SessionProvider({ manager, options, children }: SessionProviderProps) {
-  const [session] = useState(() => manager ?? new SessionManager(options));
+  if (manager !== undefined && (typeof manager?.subscribe !== 'function' || options !== undefined)) {
+    fail('<SessionProvider> takes a SessionManager as `manager`, or `options`, not both');
+  }
+  // Created at most once, and only when no manager is given; the constructor touches no DOM.
+  const owned = useRef<SessionManager | null>(null);
+  const session = manager ?? (owned.current ??= new SessionManager(options));
   useEffect(() => {
     session.start();
     return () => (session === manager ? session.stop() : session.destroy());
@@ -26,46 +42,67 @@ export function SessionProvider({ manager, options, children }: SessionProviderP
   return <SessionContext.Provider value={session}>{children}</SessionContext.Provider>;
 }
 
-/** What {@link useSession} returns: the snapshot and the actions. */
-export interface UseSession extends SessionSnapshot {
+/** The actions of {@link useSession}: the same functions for as long as the manager is the same. */
+export interface SessionActions {
   /** Ends a warning; see `SessionManager.extend`. */
   extend(): void;
   /** Ends the session in every tab. */
   logout(): void;
-  /** Whether the user has `role` (UI only). */
+  /** Whether the user has `role`. Shapes the UI only: the server decides. */
   hasRole(role: string): boolean;
-  /** Whether the user may `permission` (UI only). */
+  /** Whether the user's roles grant `permission`. Shapes the UI only: the server decides. */
   can(permission: string): boolean;
-  /** The manager itself. */
+  /** The manager itself, e.g. for `setToken()` or `remaining()`. */
   manager: SessionManager;
 }
 
-const useManager = (): SessionManager => {
-  const session = useContext(SessionContext);
-  if (!session) throw new Error('sessionwarden/react: use this hook inside <SessionProvider>');
-  return session;
-};
+/** What {@link useSession} returns: the snapshot's fields and the actions. */
+export interface UseSession extends SessionSnapshot, SessionActions {}
 
-/** The session's snapshot (re-rendering only when it changes) and its actions. */
-export function useSession(): UseSession {
-  const session = useManager();
-  const [subscribe] = useState(() => (listener: () => void) => session.subscribe(listener));
-  const snapshot = useSyncExternalStore(subscribe, () => session.getSnapshot(), () => session.getSnapshot());
-  return {
-    ...snapshot,
-    extend: () => session.extend(),
-    logout: () => session.logout(),
-    hasRole: (role) => session.hasRole(role),
-    can: (permission) => session.can(permission),
-    manager: session,
-  };
+/** The provider's manager; a clear error outside one. */
+export function useSessionManager(): SessionManager {
+  const session = useContext(SessionContext);
+  if (!session) throw new Error('sessionwarden/react: useSession() and its components must be used inside <SessionProvider>');
+  return session;
 }
 
-/** Calls the latest `handler` on each `type` event, subscribed once per manager. */
+/**
+ * The session's snapshot (through `useSyncExternalStore`: a re-render only when it changes, and the
+ * same snapshot on the server and during hydration) and its actions.
+ *
+ * @throws `Error` outside a {@link SessionProvider}.
+ */
+export function useSession(): UseSession {
+  const session = useSessionManager();
+  const [subscribe, getSnapshot, actions] = useMemo(
+    () => [
+      (listener: () => void) => session.subscribe(listener),
+      () => session.getSnapshot(),
+      {
+        extend: () => session.extend(),
+        logout: () => session.logout(),
+        hasRole: (role: string) => session.hasRole(role),
+        can: (permission: string) => session.can(permission),
+        manager: session,
+      },
+    ] as const,
+    [session],
+  );
+  return { ...useSyncExternalStore(subscribe, getSnapshot, getSnapshot), ...actions };
+}
+
+/**
+ * Calls the latest `handler` on each `type` event: subscribed once per manager and event type, so
+ * an inline arrow function does not resubscribe on every render.
+ *
+ * @throws `Error` outside a {@link SessionProvider}; `TypeError` (from the effect) for an unknown event type.
+ */
 export function useSessionEvent<K extends keyof SessionEvents>(type: K, handler: (payload: SessionEvents[K]) => void): void {
-  const session = useManager();
+  const session = useSessionManager();
+  if (typeof handler !== 'function') fail('useSessionEvent() takes a handler function');
   const latest = useRef(handler);
-  latest.current = handler;
+  // Updated at commit, not during render: a render React throws away must not swap the handler.
+  useInsertionEffect(() => void (latest.current = handler));
   useEffect(() => {
     const listener = (payload: SessionEvents[K]) => latest.current(payload);
     session.on(type, listener);
@@ -83,7 +120,10 @@ export interface CanProps {
   children?: ReactNode;
 }
 
-/** Renders `children` only for users whose roles grant `permission`. Shapes the UI only: the server decides. */
+/**
+ * Renders `children` only for users whose roles grant `permission` (else `fallback`); follows role
+ * changes. Shapes the UI only: the server decides.
+ */
 export function Can({ permission, fallback = null, children }: CanProps) {
   return <>{useSession().can(permission) ? children : fallback}</>;
 }
@@ -98,7 +138,7 @@ export interface RequireRoleProps {
   children?: ReactNode;
 }
 
-/** Renders `children` only for users with `role`. Shapes the UI only: the server decides. */
+/** Renders `children` only for users with `role` (else `fallback`); follows role changes. Shapes the UI only. */
 export function RequireRole({ role, fallback = null, children }: RequireRoleProps) {
   return <>{useSession().hasRole(role) ? children : fallback}</>;
 }
