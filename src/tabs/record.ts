@@ -20,15 +20,26 @@ export interface SharedRecord {
 
 /** Every reason a session can end for: what the record and the channel accept. */
 export const REASONS: readonly string[] = ['idle', 'token', 'revoked', 'closed', 'logout'];
-const num = (value: unknown) => value === undefined || Number.isFinite(value);
+
+const reason = (value: unknown) => REASONS.includes(value as string);
+/** What each field of the record and of a cross-tab message must be; numbers must be finite; other fields are ignored. */
+const FIELDS: Record<string, (value: unknown) => boolean> = {
+  v: (value) => value === 1,
+  ended: reason,
+  reason,
+  token: (value) => value === null || typeof value === 'string',
+  result: (value) => value === 'active',
+};
+for (const key of ['lastActivity', 'endedAt', 'skew', 'tokenExp', 'provedAt', 'goneAt', 'at', 'proved']) FIELDS[key] = Number.isFinite;
+
+/** Whether `value` is an object with every `required` field, and every known field well-formed: one check for records and messages. */
+export const wellFormed = (value: unknown, required: readonly string[]): boolean =>
+  typeof value === 'object' && value !== null &&
+  required.every((key) => (value as Record<string, unknown>)[key] !== undefined) &&
+  Object.entries(value).every(([key, field]) => field === undefined || !Object.hasOwn(FIELDS, key) || FIELDS[key]!(field));
 
 /** Whether `value` is a well-formed record. */
-export const isRecord = (value: unknown): value is SharedRecord => {
-  const r = value as SharedRecord;
-  return typeof r === 'object' && r !== null && r.v === 1 && Number.isFinite(r.lastActivity) &&
-    (r.ended === undefined || REASONS.includes(r.ended)) &&
-    num(r.endedAt) && num(r.skew) && num(r.tokenExp) && num(r.provedAt) && num(r.goneAt);
-};
+export const isRecord = (value: unknown): value is SharedRecord => wellFormed(value, ['v', 'lastActivity']);
 
 /** Storage that reports its own failures (private mode, quota, garbage) instead of throwing. */
 export interface RecordStore {
@@ -43,42 +54,34 @@ export function recordStore(storage: () => Storage, key: string, onError: (error
    * record (cleared storage, garbage) keeps it: a partial write (a check, a pagehide) must not
    * leave a record whose last activity is 0, which a reload or a new tab would read as idle for ages.
    */
-  let known: number | undefined;
-  const read = (): SharedRecord | undefined => {
-    let raw: string | null = null;
+  let known = 0;
+  /** Runs `use` on the storage; a throw is reported, not passed on. */
+  const attempt = <T>(use: (store: Storage) => T): T | undefined => {
     try {
-      raw = storage().getItem(key);
-      if (raw === null) return undefined;
-      const parsed: unknown = JSON.parse(raw);
-      if (isRecord(parsed)) {
-        known = Math.max(known ?? -Infinity, parsed.lastActivity);
-        return parsed;
-      }
+      return use(storage());
     } catch (error) {
       onError(error, 'storage');
-      return undefined;
     }
-    onError(new TypeError(`sessionwarden: ignored a malformed record in storage key "${key}"`), 'storage');
-    return undefined;
   };
+  const read = (): SharedRecord | undefined =>
+    attempt((store) => {
+      const raw = store.getItem(key);
+      if (raw === null) return;
+      const parsed: unknown = JSON.parse(raw);
+      if (!isRecord(parsed)) throw new TypeError(`sessionwarden: malformed record in storage key "${key}"`);
+      known = Math.max(known, parsed.lastActivity);
+      return parsed;
+    });
   return {
     read,
-    write(patch) {
-      try {
-        const next = { lastActivity: known ?? 0, ...read(), ...patch, v: 1 };
-        storage().setItem(key, JSON.stringify(next));
-        if (patch.lastActivity !== undefined) known = Math.max(known ?? -Infinity, patch.lastActivity);
-      } catch (error) {
-        onError(error, 'storage');
-      }
-    },
+    write: (patch) =>
+      attempt((store) => {
+        store.setItem(key, JSON.stringify({ lastActivity: known, ...read(), ...patch, v: 1 }));
+        known = Math.max(known, patch.lastActivity ?? 0);
+      }),
     clear() {
-      known = undefined;
-      try {
-        storage().removeItem(key);
-      } catch (error) {
-        onError(error, 'storage');
-      }
+      known = 0;
+      attempt((store) => store.removeItem(key));
     },
   };
 }
