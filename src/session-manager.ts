@@ -52,6 +52,8 @@ export class SessionManager {
   #started = false;
   /** The newest activity reported, counted or not yet. */
   #seen = -Infinity;
+  /** The newest activity of this tab itself (the other tabs know it once shared). */
+  #mine = -Infinity;
   /** When activity was last shared with the other tabs. */
   #sampledAt = -Infinity;
   #token: string | null = null;
@@ -233,7 +235,7 @@ export class SessionManager {
 
   /** What every activity source calls: O(1), allocation-free; shares at most once per `sampleInterval`. */
   readonly #report = (at = this.#o.now()): void => {
-    if (at > this.#seen) this.#seen = at;
+    if (at > this.#seen) this.#seen = this.#mine = at;
     if (this.#started && at - this.#sampledAt >= this.#o.sampleInterval) this.#share(at);
   };
 
@@ -318,8 +320,16 @@ export class SessionManager {
     } else if (before.phase === 'warning' && m.phase === 'active') {
       this.#events.emit('extended', { expiresAt: endOf(m, o, tokenEnd) });
     }
+    let next = deadlineOf(m, o, tokenEnd);
+    // Activity shared on the leading edge of an interval leaves up to one interval unshared: share it
+    // before another tab, knowing only the older time, could warn (one timer callback, not one per interval).
+    const early = next - 2 * o.sampleInterval;
+    if (this.#channel && m.phase === 'active' && this.#mine > this.#sampledAt) {
+      if (now < early) next = early;
+      else this.#share(this.#mine);
+    }
     const duties = this.#leader ? Math.min(this.#checking ? Infinity : this.#checkDue(), this.#refreshing ? Infinity : this.#refreshAt) : Infinity;
-    this.#timer.set(Math.min(deadlineOf(this.#m, o, tokenEnd), duties));
+    this.#timer.set(Math.min(next, duties));
   }
 
   /** Shares activity with the other tabs, at most once per `sampleInterval` (called from `report`). */
