@@ -8,8 +8,10 @@ const FRAMEWORKS = ['react', 'react-dom', 'react/jsx-runtime', 'vue', 'svelte', 
 // Issue 7's target for the core is 3072 B; until the core is slimmed to it, this is a ratchet
 // at today's size so that it can only shrink.
 // Re-set from 6,400 when on()/off() gained their bad-input checks (+38 B), then to 6,600 for the
-// real-browser fixes (locks let go in the back/forward cache, record repair, resume wake: +153 B).
-const CORE_BUDGET = 6600;
+// real-browser fixes (locks let go in the back/forward cache, record repair, resume wake: +153 B),
+// then to 6,650 for two cross-tab fixes (the trailing activity share, and open tabs answering a close
+// beacon with a check: +110 B), net of dropping the storage-event channel fallback (-47 B).
+const CORE_BUDGET = 6650;
 /** [entry, brotli budget in bytes, what is external]. */
 const BUDGETS = [
   ['src/index.ts', CORE_BUDGET, FRAMEWORKS],

@@ -24,81 +24,70 @@ export interface ResolvedOptions {
   now: () => number;
 }
 
-const fail = (name: string, must: string, Err: typeof TypeError = RangeError): never => {
-  throw new Err(`sessionwarden: option \`${name}\` must be ${must}`);
+/** Throws the error every bad option gets: its name, and what it must be. */
+const need = (ok: unknown, name: string, must: string, Err: ErrorConstructor = TypeError): void => {
+  if (!ok) throw new Err(`sessionwarden: option \`${name}\` must be ${must}`);
 };
 
-/** A duration: a number ≥ 0 (`Infinity` only where `infinite`); `min` 1 where 0 makes no sense. */
-const duration = (name: string, value: unknown, fallback: number, infinite = false, min = 0): number => {
+/** A duration: a number ≥ `min` (`Infinity` only where `infinite`), or `fallback` when not given. */
+const duration = (name: string, value: unknown, fallback: number, min = 0, infinite = false): number => {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number') return fail(name, 'a number (ms)', TypeError);
-  return value >= min && (infinite || value < Infinity) ? value : fail(name, `a${infinite ? '' : ' finite'} number ≥ ${min}`);
+  need(typeof value === 'number', name, 'a number (ms)');
+  need((value as number) >= min && (infinite || (value as number) < Infinity), name, `a number ≥ ${min}${infinite ? '' : ', finite'}`, RangeError);
+  return value as number;
 };
 
-const fn = <T>(name: string, value: unknown): T | undefined =>
-  value === undefined || typeof value === 'function' ? (value as T | undefined) : fail(name, 'a function', TypeError);
+/** A function, or `undefined` when not given. */
+const fn = <T>(name: string, value: unknown): T | undefined => {
+  need(value === undefined || typeof value === 'function', name, 'a function');
+  return value as T | undefined;
+};
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
 /** The default role reader: `claims.roles ?? claims.role ?? []`, a string becoming `[string]`. */
-export const defaultRoles = (claims: JwtClaims): string[] => {
-  const roles = claims.roles ?? claims.role ?? [];
-  return (Array.isArray(roles) ? roles : [roles]).filter((role): role is string => typeof role === 'string');
-};
+export const defaultRoles = (claims: JwtClaims): string[] =>
+  [claims.roles ?? claims.role ?? []].flat().filter((role): role is string => typeof role === 'string');
 
 /** Validates `options` and fills in the defaults; throws a `TypeError`/`RangeError` naming the option. */
-export function resolveOptions(options: SessionOptions = {}): ResolvedOptions {
-  if (typeof options !== 'object' || options === null) fail('options', 'an object', TypeError);
-  const o = options;
-  const idleTimeout = duration('idleTimeout', o.idleTimeout, 1_800_000, true, 1);
+export function resolveOptions(o: SessionOptions = {}): ResolvedOptions {
+  need(isObject(o), 'options', 'an object');
+  const idleTimeout = duration('idleTimeout', o.idleTimeout, 1_800_000, 1, true);
   const warnBefore = duration('warnBefore', o.warnBefore, Math.min(120_000, idleTimeout / 4));
-  if (warnBefore >= idleTimeout) fail('warnBefore', 'less than `idleTimeout`');
+  need(warnBefore < idleTimeout, 'warnBefore', 'less than `idleTimeout`', RangeError);
   const activity = o.activity ?? [domActivity()];
-  if (!Array.isArray(activity) || activity.some((source) => typeof source?.start !== 'function')) {
-    fail('activity', 'an array of sources', TypeError);
-  }
-  const sampleInterval = duration('sampleInterval', o.sampleInterval, 5_000);
+  need(Array.isArray(activity) && activity.every((source) => typeof source?.start === 'function'), 'activity', 'an array of sources');
   const clockSkew = o.clockSkew ?? 'auto';
-  if (clockSkew !== 'auto' && !Number.isFinite(clockSkew)) fail('clockSkew', "a finite number or 'auto'", TypeError);
+  need(clockSkew === 'auto' || Number.isFinite(clockSkew), 'clockSkew', "a finite number or 'auto'");
   const endOnClose = o.endOnClose ?? false;
-  if (endOnClose !== false && endOnClose !== 'browser' && endOnClose !== 'tab') {
-    fail('endOnClose', "false, 'browser' or 'tab'", TypeError);
-  }
-  let check: ResolvedOptions['check'];
-  if (o.check !== undefined) {
-    const c = o.check;
-    if (typeof c !== 'object' || c === null) fail('check', 'an object', TypeError);
-    if (c.url === undefined && c.request === undefined) fail('check', 'given a `url` or a `request`', TypeError);
-    if (c.url !== undefined && typeof c.url !== 'string') fail('check.url', 'a string', TypeError);
-    check = { url: c.url, request: fn('check.request', c.request), interval: duration('check.interval', c.interval, 900_000, false, 1), onFocus: c.onFocus ?? true };
-  }
+  need([false, 'browser', 'tab'].includes(endOnClose), 'endOnClose', "false, 'browser' or 'tab'");
+  const c = o.check;
+  need(c === undefined || (isObject(c) && (c.url ?? c.request) !== undefined), 'check', 'an object with a `url` or a `request`');
+  need(c?.url === undefined || typeof c.url === 'string', 'check.url', 'a string');
   const crossTab = o.crossTab ?? true;
-  if (typeof crossTab !== 'boolean' && (typeof crossTab !== 'string' || !crossTab)) {
-    fail('crossTab', 'a boolean or a channel name', TypeError);
-  }
+  need(crossTab === !!crossTab || (typeof crossTab === 'string' && crossTab), 'crossTab', 'a boolean or a channel name');
   const storageKey = o.storageKey ?? 'sessionwarden';
-  if (typeof storageKey !== 'string' || !storageKey) fail('storageKey', 'a non-empty string', TypeError);
-  if (o.closeBeacon !== undefined && typeof o.closeBeacon !== 'string') fail('closeBeacon', 'a URL string', TypeError);
+  need(typeof storageKey === 'string' && storageKey, 'storageKey', 'a non-empty string');
+  need(o.closeBeacon === undefined || typeof o.closeBeacon === 'string', 'closeBeacon', 'a URL string');
   const permissions = o.permissions ?? {};
-  if (typeof permissions !== 'object' || permissions === null ||
-      Object.values(permissions).some((list) => !Array.isArray(list))) {
-    fail('permissions', 'role → permission arrays', TypeError);
-  }
+  need(isObject(permissions) && Object.values(permissions).every(Array.isArray), 'permissions', 'role → permission arrays');
   return {
     idleTimeout,
     warnBefore,
     activity,
     ignoreActivityDuringWarning: o.ignoreActivityDuringWarning ?? true,
-    sampleInterval,
+    sampleInterval: duration('sampleInterval', o.sampleInterval, 5_000),
     clockSkew,
     refresh: fn('refresh', o.refresh),
     refreshBefore: duration('refreshBefore', o.refreshBefore, warnBefore + 60_000),
-    check,
+    check: c && { url: c.url, request: fn('check.request', c.request), interval: duration('check.interval', c.interval, 900_000, 1), onFocus: c.onFocus ?? true },
     endOnClose,
     closeGrace: duration('closeGrace', o.closeGrace, 10_000),
     closeBeacon: o.closeBeacon,
     beforeExpire: fn('beforeExpire', o.beforeExpire),
     beforeExpireTimeout: duration('beforeExpireTimeout', o.beforeExpireTimeout, 3_000),
     // 'tab': the session is this tab's alone; nothing, not even a logout, crosses to other tabs.
-    channel: endOnClose === 'tab' || crossTab === false ? false : crossTab === true ? storageKey : crossTab,
+    channel: endOnClose !== 'tab' && crossTab !== false && (crossTab === true ? storageKey : crossTab),
     storageKey,
     roles: fn('roles', o.roles) ?? defaultRoles,
     permissions,

@@ -80,6 +80,8 @@ export class SessionManager {
   #epoch = 0;
   #endedAt = 0;
   #retryAt = Infinity;
+  /** When to answer another page's close beacon with a check, so that the server keeps the session. */
+  #answerAt = Infinity;
   #channel: TabChannel | undefined;
   #detach: (() => void)[] = [];
 
@@ -164,7 +166,7 @@ export class SessionManager {
     this.#renewed = false;
     this.#learnSkew();
     const lastActivity = Math.max(this.#m.lastActivity, record?.ended ? -Infinity : record?.lastActivity ?? -Infinity);
-    this.#store.write({ lastActivity, skew: this.#skewKnown ? this.#skew : undefined, tokenExp: this.#claims?.exp, provedAt: this.#provedAt });
+    this.#store.write({ lastActivity, skew: this.#knownSkew(), tokenExp: this.#claims?.exp, provedAt: this.#provedAt });
     this.#scheduleRefresh();
     const signals = {
       proved: () => {
@@ -219,8 +221,7 @@ export class SessionManager {
     if (this.#m.warning === 'token' && this.#o.refresh) void this.#refresh();
     const at = this.#o.now();
     this.#applyExtend(at);
-    this.#channel?.post({ k: 'extend', at });
-    this.#store.write({ lastActivity: at });
+    this.#tell({ k: 'extend', at }, { lastActivity: at });
   }
 
   /** Ends the session with reason `'logout'` in every tab. */
@@ -288,7 +289,7 @@ export class SessionManager {
   /** When the next server check is due: a retry after an unknown answer, else an interval after the last proof. */
   #checkDue(): number {
     const check = this.#o.check;
-    return !check ? Infinity : this.#checkBackoff ? this.#retryAt : this.#provedAt + check.interval;
+    return !check ? Infinity : Math.min(this.#answerAt, this.#checkBackoff ? this.#retryAt : this.#provedAt + check.interval);
   }
 
   #tokenEnd(): number {
@@ -337,8 +338,7 @@ export class SessionManager {
     this.#sampledAt = at;
     if (this.#m.phase === 'expired' || (this.#m.phase === 'warning' && this.#o.ignoreActivityDuringWarning)) return;
     const proved = Number.isFinite(this.#provedAt) ? this.#provedAt : undefined;
-    this.#channel?.post({ k: 'activity', at, proved });
-    this.#store.write({ lastActivity: at, provedAt: proved });
+    this.#tell({ k: 'activity', at, proved }, { lastActivity: at, provedAt: proved });
     this.#events.emit('activity', { at });
     this.#refreshAfterIdle(at);
   }
@@ -356,7 +356,7 @@ export class SessionManager {
   #applyExtend(at: number): void {
     const before = this.#m;
     const tokenEnd = this.#tokenEnd();
-    this.#seen = Math.max(this.#seen, at);
+    this.#hear(at);
     this.#m = extend(before, this.#o, tokenEnd, at);
     if (endOf(this.#m, this.#o, tokenEnd) !== endOf(before, this.#o, tokenEnd) || before.phase !== this.#m.phase) {
       this.#update();
@@ -372,8 +372,7 @@ export class SessionManager {
     this.#ending = true;
     this.#endedAt = this.#o.now();
     if (share) {
-      this.#channel?.post({ k: 'end', reason });
-      this.#store.write({ ended: reason, endedAt: this.#endedAt });
+      this.#tell({ k: 'end', reason }, { ended: reason, endedAt: this.#endedAt });
     }
     this.#halt();
     const done = () => {
@@ -415,6 +414,23 @@ export class SessionManager {
     }
   }
 
+  /** The clock offset for the shared record: only once learned or given. */
+  #knownSkew(): number | undefined {
+    return this.#skewKnown ? this.#skew : undefined;
+  }
+
+  /** News of activity (and of the server's last proof) from another tab or the shared record. */
+  #hear(at: number, proved = -Infinity): void {
+    this.#seen = Math.max(this.#seen, at);
+    this.#provedAt = Math.max(this.#provedAt, proved);
+  }
+
+  /** Tells the other tabs (`message`) and the shared record (`patch`) the same news. */
+  #tell(message: TabMessage, patch: Partial<SharedRecord>): void {
+    this.#channel?.post(message);
+    this.#store.write(patch);
+  }
+
   #setSkew(skew: number): void {
     this.#skew = skew;
     this.#skewKnown = true;
@@ -425,8 +441,7 @@ export class SessionManager {
     const tokenEnd = this.#tokenEnd();
     this.#scheduleRefresh();
     if (share) {
-      this.#channel?.post({ k: 'token', token: this.#token, skew: this.#skew });
-      this.#store.write({ tokenExp: this.#claims?.exp, skew: this.#skewKnown ? this.#skew : undefined });
+      this.#tell({ k: 'token', token: this.#token, skew: this.#skew }, { tokenExp: this.#claims?.exp, skew: this.#knownSkew() });
     }
     this.#run();
     if (this.#token !== null && this.#m.phase !== 'expired') this.#events.emit('refreshed', { expiresAt: tokenEnd });
@@ -470,6 +485,7 @@ export class SessionManager {
   async #check(): Promise<void> {
     const check = this.#o.check!;
     const controller = (this.#checking = new AbortController());
+    this.#answerAt = Infinity;
     const sentAt = this.#o.now();
     const answer = await runCheck(check, this.#token, controller.signal);
     if (this.#checking !== controller) return; // stopped meanwhile
@@ -490,8 +506,7 @@ export class SessionManager {
         if (!answer.coarse || this.#skew < skew || this.#skew > skew + 1000) this.#setSkew(answer.coarse ? skew + 500 : skew);
       }
       if (expiresAt !== undefined && this.#claims?.exp === undefined) this.#serverEnd = expiresAt;
-      this.#channel?.post({ k: 'checked', at: now, result: outcome, skew: this.#skew });
-      this.#store.write({ provedAt: now, skew: this.#skewKnown ? this.#skew : undefined });
+      this.#tell({ k: 'checked', at: now, result: outcome, skew: this.#skew }, { provedAt: now, skew: this.#knownSkew() });
     }
     this.#run();
   }
@@ -512,8 +527,7 @@ export class SessionManager {
     if (!this.#started) return;
     switch (message.k) {
       case 'activity':
-        this.#seen = Math.max(this.#seen, message.at);
-        this.#provedAt = Math.max(this.#provedAt, message.proved ?? -Infinity);
+        this.#hear(message.at, message.proved);
         if (this.#m.phase === 'warning') this.#run();
         this.#refreshAfterIdle(message.at);
         break;
@@ -536,6 +550,12 @@ export class SessionManager {
         break;
       case 'gone':
         this.#openPages = Math.max(1, this.#openPages - 1);
+        // Its beacon asked the server to end the session unless a request comes within closeGrace:
+        // this page is still open, so the leader asks, after the beacon has arrived and before the grace ends.
+        if (this.#answers()) {
+          this.#answerAt = this.#o.now() + this.#o.closeGrace / 2;
+          this.#run();
+        }
         break;
       case 'token':
         if (message.token === this.#token) break;
@@ -548,7 +568,8 @@ export class SessionManager {
         this.#tokenChanged(false);
         break;
       case 'checked':
-        this.#provedAt = Math.max(this.#provedAt, message.at);
+        this.#answerAt = Infinity;
+        this.#hear(-Infinity, message.at);
         this.#checkBackoff = 0;
         if (this.#o.clockSkew === 'auto') this.#setSkew(message.skew);
         this.#events.emit('checked', { result: message.result });
@@ -560,10 +581,7 @@ export class SessionManager {
   #wake(focus: boolean): void {
     const record = this.#store.read();
     if (record?.ended) return this.#finish(record.ended, false);
-    if (record) {
-      this.#seen = Math.max(this.#seen, record.lastActivity);
-      this.#provedAt = Math.max(this.#provedAt, record.provedAt ?? -Infinity);
-    }
+    if (record) this.#hear(record.lastActivity, record.provedAt);
     const check = this.#o.check;
     if (focus && check?.onFocus && !this.#checking && this.#o.now() - this.#provedAt >= check.interval) void this.#check();
     this.#timer.clear(); // a timer armed before a sleep runs late by the time slept: arm it afresh
@@ -572,11 +590,17 @@ export class SessionManager {
 
   #hide(final: boolean): void {
     if (!final || !this.#o.endOnClose || this.#m.phase === 'expired') return;
-    this.#store.write({ goneAt: this.#o.now() });
-    this.#channel?.post({ k: 'gone' });
+    this.#tell({ k: 'gone' }, { goneAt: this.#o.now() });
     this.#gone = true;
     const beacon = this.#o.closeBeacon;
-    if (beacon && this.#openPages < 2) navigator.sendBeacon?.(beacon);
+    // With a check to keep the session, every closing page sends it: pages closing in the same instant
+    // (quitting the browser) each still count the others, and would each leave the beacon to another.
+    if (beacon && (this.#openPages < 2 || this.#answers())) navigator.sendBeacon?.(beacon);
+  }
+
+  /** Whether open pages answer a closing page's beacon with a check. */
+  #answers(): boolean {
+    return !!(this.#o.closeBeacon && this.#o.check);
   }
 
   /** Pages of this session open now, this one included (kept by Web Locks and the open/gone messages). */

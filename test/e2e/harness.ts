@@ -100,6 +100,8 @@ export interface Settings {
 export interface TestServer {
   url: string;
   hits: Hits;
+  /** The API calls (`/check`, `/refresh`, `/beacon`) in the order they arrived, with when (epoch ms). */
+  calls: { path: string; at: number }[];
   settings: Settings;
   /** Zeroes the counters and restores the default settings. */
   reset: () => void;
@@ -111,6 +113,7 @@ export async function serve(): Promise<TestServer> {
   const bundle = await build({ entryPoints: ['src/index.ts'], bundle: true, format: 'esm', write: false, target: 'es2022' });
   const lib = bundle.outputFiles[0]!.text;
   const hits: Hits = { check: 0, refresh: 0, beacon: 0 };
+  const calls: TestServer['calls'] = [];
   const defaults: Settings = { refreshDelay: 0, refreshLifetime: 600 };
   const settings: Settings = { ...defaults };
   const handler = (req: IncomingMessage, res: ServerResponse) => {
@@ -123,6 +126,7 @@ export async function serve(): Promise<TestServer> {
     if (url.pathname === '/lib.js') return send('text/javascript', lib);
     if (url.pathname === '/page.html') return send('text/html', PAGE(url.searchParams.get('o') ?? '{}'));
     if (url.pathname === '/other.html') return send('text/html', '<!doctype html><p>another page</p>');
+    if (url.pathname.slice(1) in hits) calls.push({ path: url.pathname, at: Date.now() });
     if (url.pathname === '/check') {
       hits.check++;
       return send('application/json', JSON.stringify({ active: true, serverTime: Date.now() }));
@@ -147,9 +151,11 @@ export async function serve(): Promise<TestServer> {
   return {
     url: `http://127.0.0.1:${port}`,
     hits,
+    calls,
     settings,
     reset: () => {
       for (const name of Object.keys(hits)) hits[name as keyof Hits] = 0;
+      calls.length = 0;
       Object.assign(settings, defaults);
     },
     close: () => new Promise((resolve) => {

@@ -114,26 +114,34 @@ describe("endOnClose: 'browser'", () => {
   });
 });
 
-describe('known issues', () => {
+describe("endOnClose: 'browser' with a check to answer the beacon", () => {
   beforeEach(async () => {
     browser = await launch();
   });
+  const answering = () => closing({ check: { url: '/check', interval: 60_000, onFocus: false } });
 
-  // A closing page sends the close beacon only if it counts no other open page; the count drops
-  // when the other pages' 'gone' messages arrive. When the app's pages close within a few ms of
-  // each other (a user quitting the browser, or closing tabs in quick succession) each closing
-  // page still counts the others, and none sends the beacon: the server keeps the session until
-  // its own idle expiry (the client still ends it, 'closed', at the next start). Measured: 0 of 3
-  // simultaneous closes and 2 of 3 back-to-back closes sent no beacon; it also makes the demo's
-  // test 1 flaky. To fix in the shell (e.g. every closing page beacons and surviving pages answer
-  // a 'gone' with a request within closeGrace). Unskip once fixed.
-  it.skip('quitting the browser with two tabs open sends the close beacon once', async () => {
-    const a = await open(closing());
-    const b = await open(closing());
+  it('quitting the browser with two tabs open still sends the close beacon (each closing page sends it)', async () => {
+    const a = await open(answering());
+    const b = await open(answering());
     await sleep(300);
+    // Closing in the same instant: each page still counts the other as open.
     await Promise.all([a.close({ runBeforeUnload: true }), b.close({ runBeforeUnload: true })]);
     await sleep(500);
-    expect(server.hits.beacon).toBe(1);
+    expect(server.hits.beacon).toBe(2);
+  });
+
+  it("closing one of two tabs: its beacon is answered by the other tab's check, after it and within closeGrace", async () => {
+    const a = await open(answering());
+    const b = await open(answering());
+    await sleep(300);
+    server.reset();
+    await a.close({ runBeforeUnload: true });
+    await sleep(2_000); // > closeGrace (1.5 s)
+    const paths = server.calls.map((c) => c.path);
+    expect(paths).toEqual(['/beacon', '/check']);
+    const [beacon, check] = server.calls;
+    expect(check!.at - beacon!.at).toBeLessThan(1_500);
+    expect(await state(b)).toBe('active');
   });
 });
 

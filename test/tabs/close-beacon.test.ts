@@ -1,0 +1,76 @@
+// The close beacon when several pages are open (happy-dom; real closes are in test/e2e/lifecycle.test.ts):
+// with a check, every closing page sends it and the pages still open answer it with a check.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { SessionManager, type SessionOptions } from '../../src';
+
+const SEC = 1000;
+const MIN = 60 * SEC;
+const managers: SessionManager[] = [];
+let beacon: ReturnType<typeof vi.fn>;
+
+const make = (options: SessionOptions) => {
+  const session = new SessionManager({ idleTimeout: 30 * MIN, endOnClose: 'browser', closeBeacon: '/api/close', closeGrace: 10 * SEC, activity: [], storageKey: 'cb', ...options });
+  managers.push(session);
+  session.start();
+  return session;
+};
+/** Another page of the session, as far as this one can tell: its messages on the channel. */
+const otherPage = (message: { k: 'open' } | { k: 'gone' }) => {
+  const channel = new BroadcastChannel('cb');
+  channel.postMessage(message);
+  channel.close();
+};
+const pagehide = () => window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: false }));
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: 1_000_000 });
+  localStorage.clear();
+  beacon = vi.fn(() => true);
+  vi.stubGlobal('navigator', Object.assign(Object.create(navigator), { sendBeacon: beacon }));
+});
+afterEach(() => {
+  for (const session of managers.splice(0)) session.destroy();
+  vi.unstubAllGlobals();
+  vi.useRealTimers();
+});
+
+describe('close beacon with other pages open', () => {
+  it('without a check, a page that counts another open page leaves the beacon to the last one', async () => {
+    make({});
+    otherPage({ k: 'open' });
+    await vi.advanceTimersByTimeAsync(10);
+    pagehide();
+    expect(beacon).not.toHaveBeenCalled();
+  });
+
+  it('with a check, a closing page sends it even while it counts others (pages closing in the same instant)', async () => {
+    make({ check: { request: async () => true } });
+    otherPage({ k: 'open' });
+    await vi.advanceTimersByTimeAsync(10);
+    pagehide();
+    expect(beacon).toHaveBeenCalledTimes(1);
+    expect(beacon).toHaveBeenCalledWith('/api/close');
+  });
+
+  it("a page still open answers another page's 'gone' with one check, after the beacon and within closeGrace", async () => {
+    const request = vi.fn(async () => true);
+    make({ check: { request, interval: 15 * MIN } });
+    await vi.advanceTimersByTimeAsync(SEC);
+    expect(request).not.toHaveBeenCalled();
+    otherPage({ k: 'gone' });
+    await vi.advanceTimersByTimeAsync(4 * SEC);
+    expect(request).not.toHaveBeenCalled(); // not before the beacon can have arrived
+    await vi.advanceTimersByTimeAsync(2 * SEC);
+    expect(request).toHaveBeenCalledTimes(1); // closeGrace / 2 after the 'gone'
+    await vi.advanceTimersByTimeAsync(10 * MIN);
+    expect(request).toHaveBeenCalledTimes(1); // then back to the interval
+  });
+
+  it("without a beacon there is nothing to answer: a 'gone' calls no check", async () => {
+    const request = vi.fn(async () => true);
+    make({ closeBeacon: undefined, check: { request, interval: 15 * MIN } });
+    otherPage({ k: 'gone' });
+    await vi.advanceTimersByTimeAsync(MIN);
+    expect(request).not.toHaveBeenCalled();
+  });
+});
