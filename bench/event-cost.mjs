@@ -10,6 +10,7 @@ import { LIBRARIES } from './libraries.mjs';
 
 const MOVES = 200_000; // per library and per side (with, without), in ROUNDS alternating loops
 const ROUNDS = 15;
+const PAIRED_ROUNDS = 60;
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const bundle = async (entry) =>
@@ -68,6 +69,63 @@ const BARE = `window.Lib = { start() {
   return () => document.removeEventListener('pointermove', listener, { capture: true });
 } };`;
 
+/**
+ * The target's own comparison, paired in one page: the bare listener and sessionwarden loaded side by
+ * side, each round timing the same moves with neither, with the bare listener, and with ours (in a
+ * rotating order, so neither always runs first). Per round: extra ns of each over neither. Returns
+ * the medians and the ratio of ours to the bare listener, per round (median and IQR).
+ */
+const paired = (page) =>
+  page.evaluate(({ moves, rounds }) => {
+    const body = document.body;
+    const pointer = Array.from({ length: 1000 }, (_, i) => new PointerEvent('pointermove', { bubbles: true, clientX: i % 640, clientY: (i * 7) % 480 }));
+    const mouse = Array.from({ length: 1000 }, (_, i) => new MouseEvent('mousemove', { bubbles: true, clientX: i % 640, clientY: (i * 7) % 480 }));
+    const perLoop = Math.ceil(moves / rounds);
+    const loop = () => {
+      const begin = performance.now();
+      for (let i = 0; i < perLoop; i++) {
+        body.dispatchEvent(pointer[i % 1000]);
+        body.dispatchEvent(mouse[i % 1000]);
+      }
+      return ((performance.now() - begin) / perLoop) * 1e6;
+    };
+    const starters = {
+      none: () => () => {},
+      bare: () => window.Bare.start(),
+      ours: () => window.Lib.start({ timeout: 30 * 60_000, warn: 2 * 60_000, onIdle() {}, onWarn() {} }),
+    };
+    const time = (name) => {
+      const stop = starters[name]();
+      try {
+        return loop();
+      } finally {
+        stop();
+      }
+    };
+    for (const name of Object.keys(starters)) time(name); // warm up every path
+    const order = ['none', 'bare', 'ours'];
+    const bare = [];
+    const ours = [];
+    const ratios = [];
+    for (let round = 0; round < rounds; round++) {
+      const t = {};
+      for (let i = 0; i < 3; i++) {
+        const name = order[(round + i) % 3];
+        t[name] = time(name);
+      }
+      bare.push(t.bare - t.none);
+      ours.push(t.ours - t.none);
+      ratios.push((t.ours - t.none) / (t.bare - t.none));
+    }
+    const quartiles = (values) => {
+      const sorted = [...values].sort((a, b) => a - b);
+      const at = (q) => sorted[Math.round(q * (sorted.length - 1))];
+      return [at(0.25), at(0.5), at(0.75)];
+    };
+    const [r1, ratio, r3] = quartiles(ratios).map((r) => Math.round(r * 100) / 100);
+    return { bareNs: Math.round(quartiles(bare)[1]), oursNs: Math.round(quartiles(ours)[1]), ratio, r1, r3, rounds };
+  }, { moves: PAIRED_ROUNDS * 10_000, rounds: PAIRED_ROUNDS });
+
 export async function eventCost() {
   const dir = mkdtempSync(join(tmpdir(), 'sessionwarden-bench-'));
   const context = await chromium.launchPersistentContext(dir, { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: ARGS });
@@ -87,6 +145,14 @@ export async function eventCost() {
   };
   try {
     const rows = [{ name: 'bare passive listener storing Date.now()', ...(await measure(BARE)) }];
+    const ours = LIBRARIES.find((lib) => lib.name === 'sessionwarden');
+    const page = await fresh(`${BARE.replace('window.Lib', 'window.Bare')}\n${await bundle(ours.entry)}`);
+    let versusBare;
+    try {
+      versusBare = await paired(page);
+    } finally {
+      await page.close();
+    }
     for (const lib of LIBRARIES) {
       try {
         rows.push({ name: lib.name, ...(await measure(await bundle(lib.entry))) });
@@ -94,7 +160,7 @@ export async function eventCost() {
         rows.push({ name: lib.name, ns: null, error: error.message });
       }
     }
-    return { rows };
+    return { rows, versusBare };
   } finally {
     await context.close();
     rmSync(dir, { recursive: true, force: true });
@@ -102,7 +168,8 @@ export async function eventCost() {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { rows } = await eventCost();
+  const { rows, versusBare: v } = await eventCost();
+  console.log(`sessionwarden vs a bare passive listener, paired in one page (${v.rounds} rounds): ${v.oursNs} ns vs ${v.bareNs} ns per move over no listener; ratio ${v.ratio} (IQR ${v.r1}–${v.r3}); target ≤ 1.5\n`);
   console.log('| library | ns per move (median; IQR) | no-library dispatch (ns) |\n|---|---|---|');
   for (const row of rows) console.log(`| ${row.name} | ${row.ns === null ? `n/a: ${row.error}` : `${row.ns} (${row.q1}–${row.q3})`} | ${row.baselineNs ?? ''} |`);
 }

@@ -56,6 +56,10 @@ const lines = [
   'Wake: the system clock jumps 2 h while pending timers keep their remaining delay (as on a sleeping laptop), then the page becomes visible and focused.',
   'Event cost: 200,000 moves dispatched on document.body in real Chromium, alternating library on/off in one page, median of 15 paired differences.',
   '',
+  events?.versusBare
+    ? `Event cost against the target (≤ 1.5× a bare passive listener that stores \`Date.now()\`), paired in one page: per move over no listener, sessionwarden ${events.versusBare.oursNs} ns, the bare listener ${events.versusBare.bareNs} ns; ratio per round ${events.versusBare.ratio} (median of ${events.versusBare.rounds}; IQR ${events.versusBare.r1}–${events.versusBare.r3}).`
+    : 'Event cost against the bare listener: n/a.',
+  '',
   '| sessionwarden adapter | min+brotli (B) | gzip (B) |',
   '|---|---|---|',
   ...Object.entries(adapters).map(([name, s]) => `| ${name} | ${s.brotli} | ${s.gzip} |`),
