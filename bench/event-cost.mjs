@@ -17,6 +17,34 @@ const bundle = async (entry) =>
   (await build({ entryPoints: [entry], bundle: true, format: 'iife', globalName: 'Lib', minify: true, write: false, logLevel: 'silent', define: { 'process.env.NODE_ENV': '"production"' } })).outputFiles[0].text;
 
 /**
+ * In-page helpers, installed in every page before the library: `bench.loop(n)` dispatches n moves
+ * (pointermove + mousemove, from a pool of 1,000 made beforehand with varied coordinates, so that
+ * allocation and GC do not drown a difference of a few hundred ns) and returns ns per move;
+ * `bench.quartiles(values)` gives [q1, median, q3].
+ */
+const HELPERS = `window.bench = (() => {
+  const pool = (type, Event) => Array.from({ length: 1000 }, (_, i) => new Event(type, { bubbles: true, clientX: i % 640, clientY: (i * 7) % 480 }));
+  const pointer = pool('pointermove', PointerEvent);
+  const mouse = pool('mousemove', MouseEvent);
+  return {
+    loop(n) {
+      const body = document.body;
+      const begin = performance.now();
+      for (let i = 0; i < n; i++) {
+        body.dispatchEvent(pointer[i % 1000]);
+        body.dispatchEvent(mouse[i % 1000]);
+      }
+      return ((performance.now() - begin) / n) * 1e6;
+    },
+    quartiles(values) {
+      const sorted = [...values].sort((x, y) => x - y);
+      const at = (q) => sorted[Math.round(q * (sorted.length - 1))];
+      return [at(0.25), at(0.5), at(0.75)];
+    },
+  };
+})();`;
+
+/**
  * In one page, alternately with the library started and stopped (ROUNDS times each), times the
  * moves each way; returns the median of the paired differences, with its interquartile range.
  * Events come from a pool of 1,000 made beforehand (varied coordinates), so that allocation and
@@ -25,40 +53,25 @@ const bundle = async (entry) =>
  */
 const cost = (page) =>
   page.evaluate(({ moves, rounds }) => {
-    const body = document.body;
-    const pointer = Array.from({ length: 1000 }, (_, i) => new PointerEvent('pointermove', { bubbles: true, clientX: i % 640, clientY: (i * 7) % 480 }));
-    const mouse = Array.from({ length: 1000 }, (_, i) => new MouseEvent('mousemove', { bubbles: true, clientX: i % 640, clientY: (i * 7) % 480 }));
+    const { loop, quartiles } = window.bench;
     const perLoop = Math.ceil(moves / rounds);
-    const loop = () => {
-      const begin = performance.now();
-      for (let i = 0; i < perLoop; i++) {
-        body.dispatchEvent(pointer[i % 1000]);
-        body.dispatchEvent(mouse[i % 1000]);
-      }
-      return ((performance.now() - begin) / perLoop) * 1e6;
-    };
     const start = () => window.Lib.start({ timeout: 30 * 60_000, warn: 2 * 60_000, onIdle() {}, onWarn() {} });
-    const quartiles = (values) => {
-      const sorted = [...values].sort((a, b) => a - b);
-      const at = (q) => sorted[Math.round(q * (sorted.length - 1))];
-      return [at(0.25), at(0.5), at(0.75)].map(Math.round);
-    };
     const warm = start();
-    loop();
+    loop(perLoop);
     warm();
-    loop();
+    loop(perLoop);
     const extra = [];
     const bare = [];
     for (let round = 0; round < rounds; round++) {
       const stop = start();
-      const withLib = loop();
+      const withLib = loop(perLoop);
       stop();
-      const without = loop();
+      const without = loop(perLoop);
       extra.push(withLib - without);
       bare.push(without);
     }
-    const [q1, ns, q3] = quartiles(extra);
-    return { ns, q1, q3, baselineNs: quartiles(bare)[1] };
+    const [q1, ns, q3] = quartiles(extra).map(Math.round);
+    return { ns, q1, q3, baselineNs: Math.round(quartiles(bare)[1]) };
   }, { moves: MOVES, rounds: ROUNDS });
 
 // The reference the target is set against: a bare passive listener that stores Date.now().
@@ -76,19 +89,8 @@ const BARE = `window.Lib = { start() {
  * the medians and the ratio of ours to the bare listener, per round (median and IQR).
  */
 const paired = (page) =>
-  page.evaluate(({ moves, rounds }) => {
-    const body = document.body;
-    const pointer = Array.from({ length: 1000 }, (_, i) => new PointerEvent('pointermove', { bubbles: true, clientX: i % 640, clientY: (i * 7) % 480 }));
-    const mouse = Array.from({ length: 1000 }, (_, i) => new MouseEvent('mousemove', { bubbles: true, clientX: i % 640, clientY: (i * 7) % 480 }));
-    const perLoop = Math.ceil(moves / rounds);
-    const loop = () => {
-      const begin = performance.now();
-      for (let i = 0; i < perLoop; i++) {
-        body.dispatchEvent(pointer[i % 1000]);
-        body.dispatchEvent(mouse[i % 1000]);
-      }
-      return ((performance.now() - begin) / perLoop) * 1e6;
-    };
+  page.evaluate(({ perLoop, rounds }) => {
+    const { loop, quartiles } = window.bench;
     const starters = {
       none: () => () => {},
       bare: () => window.Bare.start(),
@@ -97,7 +99,7 @@ const paired = (page) =>
     const time = (name) => {
       const stop = starters[name]();
       try {
-        return loop();
+        return loop(perLoop);
       } finally {
         stop();
       }
@@ -109,22 +111,14 @@ const paired = (page) =>
     const ratios = [];
     for (let round = 0; round < rounds; round++) {
       const t = {};
-      for (let i = 0; i < 3; i++) {
-        const name = order[(round + i) % 3];
-        t[name] = time(name);
-      }
+      for (let i = 0; i < 3; i++) t[order[(round + i) % 3]] = time(order[(round + i) % 3]);
       bare.push(t.bare - t.none);
       ours.push(t.ours - t.none);
       ratios.push((t.ours - t.none) / (t.bare - t.none));
     }
-    const quartiles = (values) => {
-      const sorted = [...values].sort((a, b) => a - b);
-      const at = (q) => sorted[Math.round(q * (sorted.length - 1))];
-      return [at(0.25), at(0.5), at(0.75)];
-    };
     const [r1, ratio, r3] = quartiles(ratios).map((r) => Math.round(r * 100) / 100);
     return { bareNs: Math.round(quartiles(bare)[1]), oursNs: Math.round(quartiles(ours)[1]), ratio, r1, r3, rounds };
-  }, { moves: PAIRED_ROUNDS * 10_000, rounds: PAIRED_ROUNDS });
+  }, { perLoop: 10_000, rounds: PAIRED_ROUNDS });
 
 export async function eventCost() {
   const dir = mkdtempSync(join(tmpdir(), 'sessionwarden-bench-'));
@@ -132,6 +126,7 @@ export async function eventCost() {
   const fresh = async (script) => {
     const page = await context.newPage();
     await page.setContent('<!doctype html><body><div id="root"></div></body>');
+    await page.addScriptTag({ content: HELPERS });
     if (script) await page.addScriptTag({ content: script });
     return page;
   };

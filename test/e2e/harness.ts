@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { SessionManager } from '../../src';
 
@@ -251,4 +252,32 @@ export async function bfcacheMisses(context: BrowserContext, page: Page): Promis
   await cdp.send('Page.enable');
   cdp.on('Page.backForwardCacheNotUsed', (event) => misses.push(event.notRestoredExplanations.map((e) => e.reason)));
   return misses;
+}
+
+/** What a test file shares: the server (one per file), this test's browser and its fresh storage key. */
+export interface Suite {
+  server: TestServer;
+  browser: Browser;
+  key: string;
+  /** Opens a tab of this test's browser at `url`, ready. */
+  open(url: string): Promise<Page>;
+}
+
+/**
+ * Sets up a test file: one server for the file, counters zeroed and a fresh storage key (`prefix` +
+ * a number) per test, so that tests stay apart; the browser a test launches is closed after it.
+ */
+export function suite(prefix: string): Suite {
+  let n = 0;
+  const t = { key: '', open: (url: string) => openTab(t.browser.context, url) } as Suite;
+  beforeAll(async () => {
+    t.server = await serve();
+  });
+  afterAll(() => t.server.close());
+  beforeEach(() => {
+    t.key = `${prefix}${++n}`;
+    t.server.reset();
+  });
+  afterEach(() => t.browser?.close());
+  return t;
 }

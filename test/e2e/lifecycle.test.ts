@@ -1,40 +1,22 @@
 // The page lifecycle in real Chromium: closing tabs and the browser, reloads, the back/forward cache.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import {
-  bfcacheMisses, call, events, launch, openTab, pageUrl, persisted, ready, serve, sleep, state, waitForState,
-  type Browser, type TestServer,
+  bfcacheMisses, call, events, launch, pageUrl, persisted, ready, sleep, state, waitForState, suite,
 } from './harness';
 
-let server: TestServer;
-let browser: Browser;
-let key = '';
-let n = 0;
-
-beforeAll(async () => {
-  server = await serve();
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(async () => {
-  key = `life${++n}`;
-  server.reset();
-});
-afterEach(async () => {
-  await browser.close();
-});
+const t = suite('life');
 
 const opts = (extra: Record<string, unknown> = {}) =>
-  pageUrl(server.url, { idleTimeout: 60_000, warnBefore: 10_000, sampleInterval: 200, storageKey: key, ...extra });
+  pageUrl(t.server.url, { idleTimeout: 60_000, warnBefore: 10_000, sampleInterval: 200, storageKey: t.key, ...extra });
 const closing = (extra: Record<string, unknown> = {}) =>
   opts({ endOnClose: 'browser', closeGrace: 1_500, closeBeacon: '/beacon', ...extra });
-const open = (url: string) => openTab(browser.context, url);
+const open = t.open;
 const expiredOf = async (page: Page) => (await events(page)).filter((e) => e.type === 'expired');
 
 describe("endOnClose: 'browser'", () => {
   beforeEach(async () => {
-    browser = await launch();
+    t.browser = await launch();
   });
 
   it('closing the last tab, then opening one after closeGrace, finds the session ended (closed)', async () => {
@@ -45,7 +27,7 @@ describe("endOnClose: 'browser'", () => {
     const b = await open(closing());
     await waitForState(b, 'expired', 2_000);
     expect(await expiredOf(b)).toEqual([expect.objectContaining({ reason: 'closed' })]);
-    expect(server.hits.beacon).toBe(1);
+    expect(t.server.hits.beacon).toBe(1);
   });
 
   it('closing the last tab, then opening one within closeGrace, continues the session', async () => {
@@ -65,10 +47,10 @@ describe("endOnClose: 'browser'", () => {
     // A user quitting Chrome: every page gets `pagehide`, then the browser exits. (Playwright's own
     // close kills the pages without `pagehide`, like a crash; a session whose last page vanished
     // without `pagehide` is not detected as closed: a known limit, see the endOnClose docs.)
-    for (const page of browser.context.pages()) await page.close({ runBeforeUnload: true });
-    await browser.quit();
+    for (const page of t.browser.context.pages()) await page.close({ runBeforeUnload: true });
+    await t.browser.quit();
     await sleep(2_000);
-    await browser.reopen();
+    await t.browser.reopen();
     const c = await open(closing());
     await waitForState(c, 'expired', 2_000);
     expect(await expiredOf(c)).toEqual([expect.objectContaining({ reason: 'closed' })]);
@@ -79,7 +61,7 @@ describe("endOnClose: 'browser'", () => {
     await sleep(300);
     await a.close({ runBeforeUnload: true });
     await sleep(500);
-    expect(server.hits.beacon).toBe(1);
+    expect(t.server.hits.beacon).toBe(1);
   });
 
   it('a reload within closeGrace is not a close', async () => {
@@ -104,19 +86,19 @@ describe("endOnClose: 'browser'", () => {
     await sleep(500);
     expect(await state(c)).toBe('active');
     expect(await state(b)).toBe('active');
-    expect(server.hits.beacon).toBe(0);
+    expect(t.server.hits.beacon).toBe(0);
     await c.close({ runBeforeUnload: true });
     await sleep(300);
-    expect(server.hits.beacon).toBe(0);
+    expect(t.server.hits.beacon).toBe(0);
     await b.close({ runBeforeUnload: true });
     await sleep(500);
-    expect(server.hits.beacon).toBe(1);
+    expect(t.server.hits.beacon).toBe(1);
   });
 });
 
 describe("endOnClose: 'browser' with a check to answer the beacon", () => {
   beforeEach(async () => {
-    browser = await launch();
+    t.browser = await launch();
   });
   const answering = () => closing({ check: { url: '/check', interval: 60_000, onFocus: false } });
 
@@ -127,19 +109,19 @@ describe("endOnClose: 'browser' with a check to answer the beacon", () => {
     // Closing in the same instant: each page still counts the other as open.
     await Promise.all([a.close({ runBeforeUnload: true }), b.close({ runBeforeUnload: true })]);
     await sleep(500);
-    expect(server.hits.beacon).toBe(2);
+    expect(t.server.hits.beacon).toBe(2);
   });
 
   it("closing one of two tabs: its beacon is answered by the other tab's check, after it and within closeGrace", async () => {
     const a = await open(answering());
     const b = await open(answering());
     await sleep(300);
-    server.reset();
+    t.server.reset();
     await a.close({ runBeforeUnload: true });
     await sleep(2_000); // > closeGrace (1.5 s)
-    const paths = server.calls.map((c) => c.path);
+    const paths = t.server.calls.map((c) => c.path);
     expect(paths).toEqual(['/beacon', '/check']);
-    const [beacon, check] = server.calls;
+    const [beacon, check] = t.server.calls;
     expect(check!.at - beacon!.at).toBeLessThan(1_500);
     expect(await state(b)).toBe('active');
   });
@@ -147,7 +129,7 @@ describe("endOnClose: 'browser' with a check to answer the beacon", () => {
 
 describe("endOnClose: 'tab'", () => {
   beforeEach(async () => {
-    browser = await launch();
+    t.browser = await launch();
   });
 
   it('each tab has its own session; a logout crosses to no other tab; a reload keeps it', async () => {
@@ -166,11 +148,11 @@ describe("endOnClose: 'tab'", () => {
 
 describe('the back/forward cache', () => {
   beforeEach(async () => {
-    browser = await launch({ bfcache: true });
+    t.browser = await launch({ bfcache: true });
   });
 
   /** Navigates away to another page of the origin (without the library). */
-  const away = (page: Page) => page.goto(`${server.url}/other.html`);
+  const away = (page: Page) => page.goto(`${t.server.url}/other.html`);
   /** Goes back; resolves once the page's session runs again (restored or reloaded). */
   const back = async (page: Page) => {
     await page.goBack({ waitUntil: 'commit' }); // a restore fires no `load`
@@ -179,7 +161,7 @@ describe('the back/forward cache', () => {
 
   it('a page gone back to after a logout in another tab shows the session ended', async () => {
     const a = await open(opts());
-    const misses = await bfcacheMisses(browser.context, a);
+    const misses = await bfcacheMisses(t.browser.context, a);
     await away(a);
     const b = await open(opts());
     await call(b, 'logout');
@@ -193,7 +175,7 @@ describe('the back/forward cache', () => {
 
   it('a page restored from the back/forward cache after its session ran out ends at once', async () => {
     const a = await open(opts({ idleTimeout: 3_000, warnBefore: 1_000 }));
-    const misses = await bfcacheMisses(browser.context, a);
+    const misses = await bfcacheMisses(t.browser.context, a);
     await away(a);
     await sleep(3_500); // the session runs out while the page is in the cache
     const shown = Date.now();
@@ -207,14 +189,14 @@ describe('the back/forward cache', () => {
 
   it('a page in the cache holds no lock: another tab leads meanwhile, and it is not evicted for it', async () => {
     const a = await open(opts());
-    const misses = await bfcacheMisses(browser.context, a);
+    const misses = await bfcacheMisses(t.browser.context, a);
     await away(a);
     const b = await open(opts());
     const leaderLock = (page: Page) =>
       page.evaluate(async (name) => {
         const { held = [], pending = [] } = await navigator.locks.query();
         return { held: held.filter((l) => l.name === name).length, pending: pending.filter((l) => l.name === name).length };
-      }, `${key}:leader`);
+      }, `${t.key}:leader`);
     await sleep(200);
     expect(await leaderLock(b)).toEqual({ held: 1, pending: 0 }); // B leads: A's lock went with it into the cache
     await back(a);

@@ -1,37 +1,22 @@
 // One session across tabs, in real Chromium: real tabs, BroadcastChannel, Web Locks, localStorage.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import {
-  call, countRequests, events, eventTypes, jwt, launch, moveFor, openTab, pageUrl, ready, record, remaining, serve,
-  sleep, state, waitForEvent, waitForState, type Browser, type TestServer,
+  call, countRequests, events, eventTypes, jwt, launch, moveFor, pageUrl, ready, record, remaining, sleep, state, suite,
+  waitForEvent, waitForState,
 } from './harness';
 
-let server: TestServer;
-let browser: Browser;
-let key = '';
-let n = 0;
-
-beforeAll(async () => {
-  server = await serve();
-});
-afterAll(async () => {
-  await server.close();
-});
+const t = suite('e2e');
 beforeEach(async () => {
-  browser = await launch();
-  key = `e2e${++n}`;
-  server.reset();
-});
-afterEach(async () => {
-  await browser.close();
+  t.browser = await launch();
 });
 
 /** Short timings (idle 4 s, warning 1.5 s before); a fresh storage key per test keeps tests apart. */
 const opts = (extra: Record<string, unknown> = {}) =>
-  pageUrl(server.url, { idleTimeout: 4_000, warnBefore: 1_500, sampleInterval: 200, storageKey: key, ...extra });
+  pageUrl(t.server.url, { idleTimeout: 4_000, warnBefore: 1_500, sampleInterval: 200, storageKey: t.key, ...extra });
 /** Long timings, for tests about something else than inactivity. */
 const calm = (extra: Record<string, unknown> = {}) => opts({ idleTimeout: 60_000, warnBefore: 10_000, ...extra });
-const open = (url: string) => openTab(browser.context, url);
+const open = t.open;
 const errorsOf = async (page: Page) => (await events(page)).filter((e) => e.type === 'error');
 
 describe('one session across tabs', () => {
@@ -58,7 +43,7 @@ describe('one session across tabs', () => {
       expect(expired[0]).toMatchObject({ reason: 'logout' });
       expect(expired[0]!.at - before).toBeLessThan(1_000);
     }
-    expect(await record(a, key)).toMatchObject({ ended: 'logout' });
+    expect(await record(a, t.key)).toMatchObject({ ended: 'logout' });
   });
 
   it('extend in A clears the warning in B', async () => {
@@ -77,7 +62,7 @@ describe('one session across tabs', () => {
   it('a reload keeps the session: same last activity, still active, no expiry', async () => {
     const a = await open(opts({ idleTimeout: 6_000, warnBefore: 1_000 }));
     const b = await open(opts({ idleTimeout: 6_000, warnBefore: 1_000 }));
-    const before = await record(a, key);
+    const before = await record(a, t.key);
     expect(before).toMatchObject({ v: 1, lastActivity: expect.any(Number) });
     await sleep(2_000);
     await a.reload();
@@ -85,7 +70,7 @@ describe('one session across tabs', () => {
     expect(await state(a)).toBe('active');
     expect(await eventTypes(a)).toEqual([]);
     // Not a new session: loading a page is not activity, so the last activity did not move.
-    expect((await record(a, key))!).toMatchObject({ lastActivity: (before as { lastActivity: number }).lastActivity });
+    expect((await record(a, t.key))!).toMatchObject({ lastActivity: (before as { lastActivity: number }).lastActivity });
     const left = await remaining(a);
     expect(left).toBeLessThan(4_500); // not a fresh 6 s
     expect(left).toBeGreaterThan(2_000);
@@ -119,7 +104,7 @@ describe('one tab works for all', () => {
   it('with 3 tabs open, only one tab calls the check URL; when it closes, another takes over', async () => {
     const o = calm({ check: { url: '/check', interval: 1_000 } });
     const tabs = [await open(o), await open(o), await open(o)];
-    const counts = countRequests(browser.context, '/check');
+    const counts = countRequests(t.browser.context, '/check');
     await sleep(3_300);
     const callers = tabs.filter((t) => counts.get(t));
     expect(callers).toHaveLength(1);
@@ -145,11 +130,11 @@ describe('one tab works for all', () => {
     const o = calm({ warnBefore: 1_000, refreshBefore: 5_000, token, refresh: true });
     const a = await open(o);
     const b = await open(o);
-    server.settings.refreshDelay = 300;
+    t.server.settings.refreshDelay = 300;
     await moveFor(a, 1_000); // activity since the token was set: the refresh is due at exp - 5 s
     await Promise.all([waitForEvent(a, 'refreshed', 8_000), waitForEvent(b, 'refreshed', 8_000)]);
     await sleep(500);
-    expect(server.hits.refresh).toBe(1);
+    expect(t.server.hits.refresh).toBe(1);
     const tokens = await Promise.all([a, b].map((t) => t.evaluate(() => (window as never as { session: { token: string } }).session.token)));
     expect(tokens[0]).toBe(tokens[1]);
     expect(tokens[0]).not.toBe(token);
@@ -164,12 +149,12 @@ describe('one tab works for all', () => {
     const b = await open(o);
     const [wa, wb] = await Promise.all([waitForEvent(a, 'warning', 4_000), waitForEvent(b, 'warning', 4_000)]);
     expect([wa.reason, wb.reason]).toEqual(['token', 'token']);
-    server.settings.refreshDelay = 400;
+    t.server.settings.refreshDelay = 400;
     await Promise.all([call(a, 'extend'), call(b, 'extend')]);
     await Promise.all([waitForEvent(a, 'refreshed', 3_000), waitForEvent(b, 'refreshed', 3_000)]);
     await Promise.all([waitForState(a, 'active', 1_000), waitForState(b, 'active', 1_000)]);
     await sleep(500);
-    expect(server.hits.refresh).toBe(1);
+    expect(t.server.hits.refresh).toBe(1);
     expect(await eventTypes(b, ['expired'])).toEqual([]);
   });
 });
@@ -184,7 +169,7 @@ describe('garbage does not break the session', () => {
         channel.postMessage(garbage);
       }
       channel.close();
-    }, key);
+    }, t.key);
     await sleep(300);
     expect(await state(b)).toBe('active');
     expect(await errorsOf(b)).toEqual([expect.objectContaining({ during: 'channel' })]);
@@ -204,13 +189,13 @@ describe('garbage does not break the session', () => {
     const a = await open(o);
     const b = await open(o);
     await moveFor(a, 300);
-    const lastActivity = ((await record(a, key)) as { lastActivity: number }).lastActivity;
-    await a.evaluate((k) => localStorage.setItem(k, '{not json'), key);
+    const lastActivity = ((await record(a, t.key)) as { lastActivity: number }).lastActivity;
+    await a.evaluate((k) => localStorage.setItem(k, '{not json'), t.key);
     // The leader's next check writes `provedAt` on top of the garbage (a pagehide writes `goneAt` alike)
     // and must keep the last activity: a record with none reads as "idle since 1970".
     const checks = (await eventTypes(a, ['checked'])).length;
     await a.waitForFunction((c) => (window as never as { events: { type: string }[] }).events.filter((e) => e.type === 'checked').length > c + 1, checks, { timeout: 4_000 });
-    const healed = await record(a, key);
+    const healed = await record(a, t.key);
     expect(healed).toMatchObject({ v: 1 });
     expect((healed as { lastActivity: number }).lastActivity).toBeGreaterThanOrEqual(lastActivity); // not 0: not idle for ages
     // A new tab (or a reload) continues the session, it is not "idle since 1970".
