@@ -10,8 +10,11 @@ const FRAMEWORKS = ['react', 'react-dom', 'react/jsx-runtime', 'vue', 'svelte', 
 // Re-set from 6,400 when on()/off() gained their bad-input checks (+38 B), then to 6,600 for the
 // real-browser fixes (locks let go in the back/forward cache, record repair, resume wake: +153 B),
 // then to 6,650 for two cross-tab fixes (the trailing activity share, and open tabs answering a close
-// beacon with a check: +110 B), net of dropping the storage-event channel fallback (-47 B).
-const CORE_BUDGET = 6650;
+// beacon with a check: +110 B), net of dropping the storage-event channel fallback (-47 B), and to
+// 6,720 for the refresh mark (+82 B: a race between the lock and the channel let two tabs refresh).
+// `node bench/size-breakdown.mjs` shows where the bytes go; the 3 kB target is out of reach of
+// SPEC.md's feature set (see docs/benchmarks.md).
+const CORE_BUDGET = 6720;
 /** [entry, brotli budget in bytes, what is external]. */
 const BUDGETS = [
   ['src/index.ts', CORE_BUDGET, FRAMEWORKS],

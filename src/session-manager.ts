@@ -7,7 +7,7 @@ import { grants, readRoles } from './core/roles';
 import { createDeadline } from './timers/deadline';
 import { recordStore, type RecordStore, type SharedRecord } from './tabs/record';
 import { openChannel, type TabChannel, type TabMessage } from './tabs/channel';
-import { exclusive, hold, holders } from './tabs/locks';
+import { exclusive, hold, holders, lockNames } from './tabs/locks';
 import { watchPage } from './lifecycle/page';
 import { runCheck } from './check/check';
 
@@ -80,6 +80,8 @@ export class SessionManager {
   #epoch = 0;
   #endedAt = 0;
   #retryAt = Infinity;
+  /** Lets go of the lock that marks the token this tab refreshed last (see `#refresh`). */
+  #unmark = () => {};
   /** When to answer another page's close beacon with a check, so that the server keeps the session. */
   #answerAt = Infinity;
   #channel: TabChannel | undefined;
@@ -201,6 +203,7 @@ export class SessionManager {
 
   #halt(): void {
     this.#started = false;
+    this.#unmark();
     for (const undo of this.#detach.splice(0)) undo();
     this.#channel = undefined;
     this.#timer.clear();
@@ -457,16 +460,24 @@ export class SessionManager {
     const refresh = this.#o.refresh!;
     // The token to replace, read now: while this tab waits for the lock, another tab's new token may arrive.
     const exp = this.#claims?.exp ?? -Infinity;
+    const mark = `${this.#o.storageKey}:exp:`;
     return (this.#refreshing ??= exclusive(`${this.#o.storageKey}:refresh`, async () => {
       if ((this.#claims?.exp ?? -Infinity) > exp) return; // another tab's new token arrived meanwhile
-      if ((this.#store.read()?.tokenExp ?? -Infinity) > exp) {
-        this.#refreshAt = Infinity; // another tab refreshed first: its token is on the way
+      // Another tab refreshed first: its token is on the way. The lock manager says so for sure (see
+      // below); the record usually does too, but storage and the channel may reach this tab after the lock.
+      const names = lockNames(); // without Web Locks, nothing to wait for: refresh at once
+      const marked = names && (await names).some((name) => name.startsWith(mark) && +name.slice(mark.length) > exp);
+      if (marked || (this.#store.read()?.tokenExp ?? -Infinity) > exp) {
+        this.#refreshAt = Infinity;
         return;
       }
       const token = await refresh();
       if (!this.#started || this.#m.phase === 'expired') return;
       this.#applyToken(token);
       this.#tokenChanged(true);
+      // Asked for before this task lets the refresh lock go, so a tab granted it next finds this mark.
+      this.#unmark();
+      this.#unmark = hold(mark + this.#claims?.exp, 'shared', () => {});
     })
       .catch((error) => {
         this.#events.emit('error', { error, during: 'refresh' });

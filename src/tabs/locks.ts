@@ -67,10 +67,10 @@ export const exclusive = <T>(name: string, task: () => Promise<T>): Promise<T> =
   return manager ? (manager.request(name, task) as Promise<T>) : task();
 };
 
-/** How many pages hold `name`, or `undefined` where the browser cannot tell. */
-export async function holders(name: string): Promise<number | undefined> {
-  const manager = locks();
-  if (!manager) return undefined;
-  const { held = [] } = await manager.query();
-  return held.filter((lock) => lock.name === name).length;
-}
+/** How many pages hold (or are about to hold) `name`, or `undefined` where the browser cannot tell. */
+export const holders = async (name: string): Promise<number | undefined> =>
+  (await lockNames())?.filter((lock) => lock === name).length;
+
+/** The names of the locks held or asked for in this origin; `undefined` (at once) where the browser cannot tell. */
+export const lockNames = (): Promise<string[]> | undefined =>
+  locks()?.query().then(({ held = [], pending = [] }) => [...held, ...pending].map((lock) => lock.name!));
