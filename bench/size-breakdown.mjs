@@ -13,7 +13,7 @@ const MANAGER = /src\/session-manager\.ts$/;
 const STUBS = {
   'check/check.ts': 'export const runCheck = async () => ({ outcome: "unknown" });',
   'tabs/channel.ts': 'export const openChannel = () => undefined;',
-  'tabs/locks.ts': 'export const hold = (n, m, f) => (f(), () => {}); export const exclusive = (n, t) => t(); export const holders = async () => undefined;',
+  'tabs/locks.ts': 'export const hold = (n, m, f) => (f(), () => {}); export const exclusive = (n, t) => t(); export const holders = async () => undefined; export const lockNames = () => undefined;',
   'tabs/record.ts': 'export const recordStore = () => ({ read() {}, write() {}, clear() {} }); export const wellFormed = () => true;',
   'lifecycle/page.ts': 'export const watchPage = () => () => {};',
   'jwt-decode/build/esm/index.js': 'export class InvalidTokenError extends Error {} export const jwtDecode = (t) => JSON.parse(atob(t.split(".")[1]));',
