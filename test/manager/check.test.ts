@@ -429,13 +429,17 @@ describe("the check's own requests are not activity", () => {
     expect(log.at(-1)).toEqual(['expired', 'idle', 20 * MIN]);
   });
 
-  it('check.request that calls fetch with the given signal: not activity either', async () => {
-    const session = make({
+
+  /** A session whose check.request calls fetch with the check's signal, and whose activity includes the app's requests. */
+  const withFetchingCheck = () =>
+    make({
       idleTimeout: 20 * MIN,
       warnBefore: 2 * MIN,
       activity: [requestActivity()],
       check: { request: async (signal) => (await fetch('/api/me', { signal })).ok, interval: 5 * MIN },
     });
+  it('check.request that calls fetch with the given signal: not activity either', async () => {
+    const session = withFetchingCheck();
     const log = record(session);
     const activity = vi.fn();
     session.on('activity', activity);
@@ -447,12 +451,7 @@ describe("the check's own requests are not activity", () => {
   });
 
   it('…while the app’s own requests made meanwhile still count', async () => {
-    const session = make({
-      idleTimeout: 20 * MIN,
-      warnBefore: 2 * MIN,
-      activity: [requestActivity()],
-      check: { request: async (signal) => (await fetch('/api/me', { signal })).ok, interval: 5 * MIN },
-    });
+    const session = withFetchingCheck();
     const log = record(session);
     session.start();
     await vi.advanceTimersByTimeAsync(12 * MIN);

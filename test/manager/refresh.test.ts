@@ -351,13 +351,19 @@ describe('extend() during a token warning', () => {
 });
 
 describe('refresh and the session lifecycle', () => {
-  it('a refresh that settles after the session ended is dropped', async () => {
+  /** A started session with a 10-minute token, activity after it was set, and a refresh that settles when the test says. */
+  const withPendingRefresh = () => {
     const pending = deferred<string>();
     const session = make({ token: tokenFor(10 * MIN), refresh: () => pending.promise });
     const events = record(session);
     session.start();
     vi.advanceTimersByTime(1);
     session.reportActivity();
+    return { pending, session, events };
+  };
+
+  it('a refresh that settles after the session ended is dropped', async () => {
+    const { pending, session, events } = withPendingRefresh();
     await vi.advanceTimersByTimeAsync(7 * MIN);
     session.logout();
     pending.resolve(tokenFor(10 * MIN));
@@ -367,12 +373,7 @@ describe('refresh and the session lifecycle', () => {
   });
 
   it('a refresh that fails after expiry never throws and does not revive the session', async () => {
-    const pending = deferred<string>();
-    const session = make({ token: tokenFor(10 * MIN), refresh: () => pending.promise });
-    const events = record(session);
-    session.start();
-    vi.advanceTimersByTime(1);
-    session.reportActivity();
+    const { pending, session, events } = withPendingRefresh();
     await vi.advanceTimersByTimeAsync(10 * MIN);
     expect(session.state).toBe('expired');
     pending.reject(new Error('late'));
