@@ -39,14 +39,21 @@ const spoken = (seconds: number, lang?: string): string => {
   }
 };
 
+/**
+ * What the dialog uses of a session: a `SessionManager`, or a stand-in such as `sessionwarden/testing`'s
+ * `mockSession()`. Structural, so that the ESM and CommonJS typings of the element agree.
+ */
+export type WarningDialogSession = Pick<SessionManager, 'state' | 'on' | 'off' | 'remaining' | 'extend' | 'logout'>;
+
 /** The `<session-warning-dialog>` element's own API, beyond `HTMLElement`. */
 export interface SessionWarningDialog extends HTMLElement {
   /**
    * The manager whose warnings the dialog shows (`null` for none). Setting it while the manager
-   * is already warning opens the dialog at once.
+   * is already warning opens the dialog at once. Set before the element is defined, it is taken
+   * when the element upgrades.
    * @throws `TypeError` for a value that is not a `SessionManager`.
    */
-  session: SessionManager | null;
+  session: WarningDialogSession | null;
   /** Whether the dialog is open. */
   readonly open: boolean;
 }
@@ -63,7 +70,7 @@ declare global {
  * Defines `<session-warning-dialog>` (or `tagName`) once, and returns its class. Call it in the
  * browser: importing this module touches no DOM, so it is safe during server rendering.
  *
- * Give the element a manager through its `session` property, once the element is defined. It
+ * Give the element a manager through its `session` property (before or after it is defined). It
  * follows the session's state: opens as a modal `<dialog>` on `'warning'`, moves focus to "Stay
  * signed in" (`extend()`; closing it with Escape does the same), offers "Sign out" (`logout()`), and
  * closes on `'extended'` (here or in another tab), `'expired'` or `stop()`, returning focus to where
@@ -87,9 +94,9 @@ export function defineSessionWarningDialog(tagName = 'session-warning-dialog'): 
     static observedAttributes = Object.keys(TEXTS);
     readonly #root = this.attachShadow({ mode: 'open' });
     readonly #dialog: HTMLDialogElement;
-    #session: SessionManager | null = null;
+    #session: WarningDialogSession | null = null;
     /** The manager whose events we listen to: the session, while connected. */
-    #attached?: SessionManager | null;
+    #attached?: WarningDialogSession | null;
     #shown = false;
     #tick?: ReturnType<typeof setTimeout>;
     #returnFocus?: HTMLElement | null;
@@ -109,13 +116,19 @@ export function defineSessionWarningDialog(tagName = 'session-warning-dialog'): 
         this.#hide();
       };
       this.attributeChangedCallback();
+      // Set before the upgrade, `session` is an own property that hides the setter: take it through the setter.
+      if (Object.hasOwn(this, 'session')) {
+        const session = this.session;
+        delete (this as Partial<this>).session;
+        this.session = session;
+      }
     }
 
-    get session(): SessionManager | null {
+    get session(): WarningDialogSession | null {
       return this.#session;
     }
 
-    set session(session: SessionManager | null) {
+    set session(session: WarningDialogSession | null) {
       if (session !== null && typeof session?.on !== 'function') {
         throw new TypeError('sessionwarden/element: session takes a SessionManager or null');
       }

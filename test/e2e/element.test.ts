@@ -1,0 +1,77 @@
+// <session-warning-dialog> upgrades like any custom element in real Chromium: a `session` set before
+// `defineSessionWarningDialog()` runs (on an element from the HTML, or one a framework made and
+// appended) is taken when the element is defined. Time is Playwright's clock.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import type { Page } from 'playwright-core';
+import { launch, type Browser } from './harness';
+
+const src = (path: string) => fileURLToPath(new URL(`../../src/${path}`, import.meta.url));
+
+// The warning comes at 40 s, 20 s before the end. `window.run(mode)` sets the session up before the
+// element is defined: on the element parsed from the HTML, or on one made and appended by script.
+const APP = `
+import { SessionManager } from 'sessionwarden';
+import { defineSessionWarningDialog } from 'sessionwarden/element';
+window.run = (mode) => {
+  const session = new SessionManager({ idleTimeout: 60_000, warnBefore: 20_000, crossTab: false, activity: [] });
+  window.session = session;
+  let el = document.querySelector('session-warning-dialog');
+  if (mode === 'detached') el = document.createElement('session-warning-dialog');
+  el.session = session;
+  session.start();
+  const ownBefore = Object.hasOwn(el, 'session');
+  defineSessionWarningDialog();
+  if (mode === 'detached') document.body.append(el);
+  return { ownBefore, ownAfter: Object.hasOwn(el, 'session'), taken: el.session === session };
+};
+`;
+
+const PAGE = (script: string) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>upgrade</title></head><body>
+<input id="search">
+<session-warning-dialog heading="Still there?"></session-warning-dialog>
+<script type="module">${script.replaceAll('</script', '<\\/script')}</script>
+</body></html>`;
+
+let bundle: string;
+let browser: Browser;
+let page: Page;
+const open = (p: Page) => p.evaluate(() => {
+  const dialog = [...document.querySelectorAll('session-warning-dialog')].at(-1)!;
+  const inner = dialog.shadowRoot!.querySelector('dialog')!;
+  return { open: (dialog as HTMLElement & { open: boolean }).open, modal: inner.matches(':modal'), focused: dialog.shadowRoot!.activeElement?.getAttribute('part') ?? null };
+});
+
+beforeEach(async () => {
+  bundle ??= (await build({
+    stdin: { contents: APP, resolveDir: process.cwd(), loader: 'ts' },
+    alias: { 'sessionwarden/element': src('element/index.ts'), sessionwarden: src('index.ts') },
+    bundle: true, format: 'esm', target: 'es2022', write: false, logLevel: 'silent',
+  })).outputFiles[0]!.text;
+  browser = await launch();
+  page = await browser.context.newPage();
+  await page.clock.install({ time: 0 });
+  await page.setContent(PAGE(bundle));
+  await page.waitForFunction(() => 'run' in window);
+});
+afterEach(() => browser?.close());
+
+describe('<session-warning-dialog> in Chromium, set up before it is defined', () => {
+  it.each(['parsed', 'detached'])('takes the session of a %s element at the upgrade, opens as a modal on the warning, and Escape stays signed in', async (mode) => {
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(String(error)));
+    expect(await page.evaluate((m) => (window as unknown as { run: (m: string) => unknown }).run(m), mode)).toEqual({ ownBefore: true, ownAfter: false, taken: true });
+    await page.focus('#search');
+    await page.clock.runFor(39_000);
+    expect(await open(page)).toEqual({ open: false, modal: false, focused: null });
+    await page.clock.runFor(1_000);
+    expect(await open(page)).toEqual({ open: true, modal: true, focused: 'extend' });
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !([...document.querySelectorAll('session-warning-dialog')].at(-1) as HTMLElement & { open: boolean }).open);
+    expect(await open(page)).toEqual({ open: false, modal: false, focused: null });
+    expect(await page.evaluate(() => (window as unknown as { session: { state: string } }).session.state)).toBe('active');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('search');
+    expect(errors).toEqual([]);
+  });
+});
