@@ -6,27 +6,59 @@ import { fileURLToPath } from 'node:url';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { serveStatic } from '@hono/node-server/serve-static';
-import { SignJWT, jwtVerify } from 'jose';
+import { SignJWT, jwtVerify, type JWTPayload } from 'jose';
+import { createLimiter, type Limiter } from './limiter';
 import { USERS, allows, authenticate, type Permission } from './users';
 import { createStore, type ServerSession, type Store } from './store';
+import { hasType, requestInfo, sameOriginOnly, securityHeaders, type NodeBindings } from './security';
 
 /** Options of {@link createApp}; all durations in milliseconds, all times epoch ms. */
 export interface ServerOptions {
   /** HS256 key, at least 32 bytes (a string is taken as UTF-8). Default: random per start, so a restart signs everyone out. */
   secret?: Uint8Array | string;
+  /** The tokens' `iss`, checked on every token. Default `'sessionwarden-demo'`. */
+  issuer?: string;
+  /** The tokens' `aud` (this API), checked on every token, so a token minted for another service with the same key is refused. Default `'sessionwarden-demo-api'`. */
+  audience?: string;
   /** JWT lifetime. Default 5 minutes: short, because the client refreshes it while the user is active. */
   tokenTtl?: number;
   /** Sliding server-side idle expiry. Keep it above the client's `idleTimeout` + `refreshBefore`, so the client ends first. Default 10 minutes. */
   serverIdle?: number;
   /** How long a session survives the close beacon without a request (the client's `closeGrace`). Default 10 s. */
   closeGrace?: number;
+  /**
+   * How long a rotated-out refresh value still gets the current one (a second tab, a retry after a
+   * lost response) instead of counting as theft. Keep it above the client's `refreshTimeout` plus its
+   * first retry (15 s + 5 s). Default 30 s.
+   */
+  rotationGrace?: number;
+  /** Absolute lifetime of a session without "Remember me", however active. Default 12 hours. */
+  sessionMaxAge?: number;
+  /** Absolute lifetime of a "Remember me" session, and its refresh cookie's `Max-Age`. Default 30 days. */
+  rememberFor?: number;
+  /**
+   * Proxies of your own in front of the app (`true` is one): only then are `X-Forwarded-For` (the
+   * client address, for the login limits) and `X-Forwarded-Proto` (https, for `Secure`) believed.
+   * Default `false`: anyone can send those headers.
+   */
+  trustProxy?: boolean | number;
+  /** Always mark the refresh cookie `Secure`. Default: in production (`NODE_ENV=production`); else only on https requests. */
+  secureCookie?: boolean;
+  /**
+   * The origins the app's pages are served from, which alone may log in, refresh, log out and send the
+   * close beacon. Default: the request's own origin (its scheme, see `trustProxy`, and `Host`). Set it
+   * in production behind a proxy that rewrites `Host`.
+   */
+  origins?: readonly string[];
+  /** Login attempts. Default: 5 failures per username and 20 per client address, then a 30 s lock-out, doubling up to 15 minutes. */
+  loginLimits?: { perUser?: number; perAddress?: number; lockout?: number; maxLockout?: number };
   /** The clock; tests inject one to move time without sleeping. Default `Date.now`. */
   now?: () => number;
   /** A built SPA served at `/` (with an `index.html` fallback); `false` for none. Default `examples/app/dist` if it was built. */
   staticDir?: string | false;
 }
 
-type Env = { Variables: { session: ServerSession } };
+type Env = { Bindings: NodeBindings; Variables: { session: ServerSession } };
 
 /** The refresh cookie: opaque, HttpOnly, SameSite=Strict, sent to `/api` only; it rotates on each refresh. */
 export const REFRESH_COOKIE = 'sw_refresh';
@@ -37,14 +69,26 @@ const positive = (name: string, value: number) => {
 };
 
 /** The demo API (login, refresh, check, logout, close beacon, role-gated routes) and, optionally, the built app. */
-export function createApp(options: ServerOptions = {}): { app: Hono<Env>; store: Store } {
+export function createApp(options: ServerOptions = {}): { app: Hono<Env>; store: Store; limits: { users: Limiter; addresses: Limiter } } {
   const tokenTtl = positive('tokenTtl', options.tokenTtl ?? 5 * 60_000);
   const serverIdle = positive('serverIdle', options.serverIdle ?? 10 * 60_000);
   const closeGrace = positive('closeGrace', options.closeGrace ?? 10_000);
+  const rotationGrace = positive('rotationGrace', options.rotationGrace ?? 30_000);
+  const sessionMaxAge = positive('sessionMaxAge', options.sessionMaxAge ?? 12 * 3_600_000);
+  const rememberFor = positive('rememberFor', options.rememberFor ?? 30 * 86_400_000);
+  const { issuer = 'sessionwarden-demo', audience = 'sessionwarden-demo-api', trustProxy = false } = options;
+  const proxies = trustProxy === true ? 1 : trustProxy === false ? 0 : trustProxy;
+  if (!Number.isInteger(proxies) || proxies < 0) throw new RangeError('createApp: `trustProxy` must be a boolean or the number of proxies in front of the app');
+  const secureCookie = options.secureCookie ?? process.env.NODE_ENV === 'production';
   const now = options.now ?? Date.now;
   const secret = typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : (options.secret ?? randomBytes(32));
   if (secret.byteLength < 32) throw new RangeError('createApp: `secret` must have at least 32 bytes for HS256');
-  const store = createStore(now, serverIdle, closeGrace);
+  const store = createStore(now, { serverIdle, closeGrace, rotationGrace });
+  const { perUser = 5, perAddress = 20, lockout = 30_000, maxLockout = 15 * 60_000 } = options.loginLimits ?? {};
+  const limits = {
+    users: createLimiter(now, { free: perUser, lockout, maxLockout }),
+    addresses: createLimiter(now, { free: perAddress, lockout, maxLockout }),
+  };
   const posts = new Map([
     [1, { id: 1, title: 'Welcome to the demo' }],
     [2, { id: 2, title: 'Sessions end when you stop working' }],
@@ -52,8 +96,22 @@ export function createApp(options: ServerOptions = {}): { app: Hono<Env>; store:
   ]);
   const app = new Hono<Env>();
 
-  const setRefreshCookie = (c: Context, value: string) =>
-    setCookie(c, REFRESH_COOKIE, value, { httpOnly: true, sameSite: 'Strict', path: '/api', secure: new URL(c.req.url).protocol === 'https:' });
+  const info = (c: Context) => requestInfo(c, proxies);
+  const isSecure = (c: Context) => secureCookie || info(c).protocol === 'https:';
+
+  /**
+   * The session's current refresh value. A session cookie (no Max-Age: the browser drops it when it
+   * quits) unless the user asked to be remembered; then it lasts until the session's absolute end.
+   */
+  const setRefreshCookie = (c: Context<Env>, session: ServerSession) =>
+    setCookie(c, REFRESH_COOKIE, store.current(session), {
+      httpOnly: true,
+      sameSite: 'Strict',
+      path: '/api',
+      secure: isSecure(c),
+      ...(session.remember ? { maxAge: Math.max(1, Math.floor((session.expiresAt - now()) / 1000)) } : {}),
+    });
+  const clearRefreshCookie = (c: Context<Env>) => deleteCookie(c, REFRESH_COOKIE, { path: '/api', secure: isSecure(c) });
 
   /** A short-lived JWT for the session; `iat`/`exp` come from the injected clock, so tests can expire it. */
   const sign = (session: ServerSession) => {
@@ -61,26 +119,34 @@ export function createApp(options: ServerOptions = {}): { app: Hono<Env>; store:
     const iat = Math.floor(now() / 1000);
     return new SignJWT({ sid: session.id, roles: [...user.roles], name: user.name })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setIssuer(issuer)
+      .setAudience(audience)
       .setSubject(session.username)
       .setIssuedAt(iat)
       .setExpirationTime(iat + Math.max(1, Math.round(tokenTtl / 1000)))
       .sign(secret);
   };
 
-  /** The live session behind the request's bearer token: undefined for none, tampered, expired, or a session that is gone. */
-  const bearerSession = async (c: Context): Promise<ServerSession | undefined> => {
+  /**
+   * The live session a bearer token names: undefined for none, tampered, of another issuer or
+   * audience, expired (unless `expiredToo`), or a session that is gone.
+   */
+  const bearerSession = async (c: Context<Env>, { expiredToo = false } = {}): Promise<ServerSession | undefined> => {
     const token = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
     if (!token) return undefined;
+    let payload: JWTPayload;
     try {
-      const { payload } = await jwtVerify(token, secret, { algorithms: ['HS256'], currentDate: new Date(now()), requiredClaims: ['sub', 'sid', 'exp'] });
-      const session = store.get(payload.sid);
-      return session?.username === payload.sub ? session : undefined;
+      // An expired token still names its session for a logout; up to serverIdle past exp, after which that session is gone anyway.
+      const clockTolerance = expiredToo ? Math.ceil(serverIdle / 1000) : 0;
+      ({ payload } = await jwtVerify(token, secret, { algorithms: ['HS256'], issuer, audience, clockTolerance, currentDate: new Date(now()), requiredClaims: ['sub', 'sid', 'exp', 'iat'] }));
     } catch {
       return undefined; // never log the token, nor jose's error about it
     }
+    const session = store.get(payload.sid);
+    return session?.username === payload.sub ? session : undefined;
   };
 
-  const unauthorized = (c: Context) => {
+  const unauthorized = (c: Context<Env>) => {
     c.header('WWW-Authenticate', 'Bearer error="invalid_token"');
     return c.json({ error: 'unauthorized' }, 401);
   };
@@ -100,37 +166,59 @@ export function createApp(options: ServerOptions = {}): { app: Hono<Env>; store:
     await next();
   };
 
-  const jsonBody = (c: Context): Promise<Record<string, unknown>> =>
+  const jsonBody = (c: Context<Env>): Promise<Record<string, unknown>> =>
     c.req.json().then((body: unknown) => (body && typeof body === 'object' ? (body as Record<string, unknown>) : {}), () => ({}));
 
+  app.use('*', securityHeaders(isSecure));
   // Session answers must never be cached by the browser or a proxy.
   app.use('/api/*', async (c, next) => {
     await next();
     c.header('Cache-Control', 'no-store');
   });
+  // What a cookie authenticates (or sets) must come from the app's own pages: see security.ts.
+  const csrf = sameOriginOnly((c) => options.origins ?? [info(c).origin]);
+  for (const path of ['/api/login', '/api/refresh', '/api/logout', '/api/close']) app.post(path, csrf);
 
   app.post('/api/login', async (c) => {
-    const { username, password } = await jsonBody(c);
+    // JSON only: a cross-site form can post text/plain or a form encoding, never JSON without CORS.
+    if (!hasType(c, 'application/json')) return c.json({ error: 'send application/json' }, 415);
+    const { username, password, remember } = await jsonBody(c);
+    const userKey = `user:${typeof username === 'string' ? username.toLowerCase() : ''}`;
+    const addressKey = `address:${info(c).address}`;
+    // Locked out: nothing is tried, not even the right password, so guessing costs time.
+    const wait = Math.max(limits.users.retryIn(userKey), limits.addresses.retryIn(addressKey));
+    if (wait > 0) {
+      c.header('Retry-After', String(Math.ceil(wait / 1000)));
+      return c.json({ error: 'too many failed sign-ins; try again later' }, 429);
+    }
     const user = authenticate(username, password);
-    if (!user) return c.json({ error: 'wrong username or password' }, 401);
+    if (!user) {
+      limits.users.fail(userKey);
+      limits.addresses.fail(addressKey);
+      return c.json({ error: 'wrong username or password' }, 401);
+    }
+    // The user's count starts over; the address's does not (one account of the attacker's own must not reset it).
+    limits.users.reset(userKey);
     // Signing in again in the same browser replaces that browser's previous session.
     const previous = store.byRefresh(getCookie(c, REFRESH_COOKIE));
     if (previous) store.delete(previous.session);
-    const session = store.create(user.username);
-    setRefreshCookie(c, session.refreshes.at(-1)!);
-    return c.json({ token: await sign(session), user: { name: user.name, roles: user.roles } });
+    const session = store.create(user.username, remember === true ? { remember: true, maxAge: rememberFor } : { remember: false, maxAge: sessionMaxAge });
+    setRefreshCookie(c, session);
+    return c.json({ token: await sign(session), user: { name: user.name, roles: user.roles }, remember: session.remember });
   });
 
   app.post('/api/refresh', async (c) => {
     const found = store.byRefresh(getCookie(c, REFRESH_COOKIE));
-    if (!found?.current) {
-      // A rotated-out value presented again was copied (the browser only holds the newest): end the session.
+    if (!found || found.status === 'reused') {
+      // A value rotated out longer than rotationGrace ago was copied (the browser only holds the newest): end the session.
       if (found) store.delete(found.session);
-      deleteCookie(c, REFRESH_COOKIE, { path: '/api' });
+      clearRefreshCookie(c);
       return c.json({ error: found ? 'refresh token reused; session revoked' : 'unauthorized' }, 401);
     }
     store.touch(found.session); // the client refreshes only while the user is active
-    setRefreshCookie(c, store.rotate(found.session));
+    // Within the grace, the previous value gets the current one again (a second tab, a lost answer) without another rotation.
+    if (found.status === 'current') store.rotate(found.session);
+    setRefreshCookie(c, found.session);
     return c.json({ token: await sign(found.session) });
   });
 
@@ -144,19 +232,26 @@ export function createApp(options: ServerOptions = {}): { app: Hono<Env>; store:
     return c.json({ active: true, serverTime: now(), expiresAt: store.endsAt(session) });
   });
 
+  // A bearer token, when sent, decides which session ends: the one it names (even expired), and no
+  // other; the cookie is cleared only if it belongs to that session (another tab may have signed in
+  // as someone else since). Without a token, the refresh cookie's session ends.
   app.post('/api/logout', async (c) => {
-    const session = (await bearerSession(c)) ?? store.byRefresh(getCookie(c, REFRESH_COOKIE))?.session;
+    const cookie = store.byRefresh(getCookie(c, REFRESH_COOKIE));
+    const bearer = c.req.header('authorization') !== undefined;
+    const session = bearer ? await bearerSession(c, { expiredToo: true }) : cookie?.session;
     if (session) store.delete(session);
-    deleteCookie(c, REFRESH_COOKIE, { path: '/api' });
+    if (!cookie || cookie.session === session) clearRefreshCookie(c);
     return c.body(null, 204);
   });
 
-  // navigator.sendBeacon from the closing tab: it sends cookies but no Authorization header, and its
-  // body, if any, is text/plain, JSON or a form. The cookie says which session; a `sid` (query or body)
-  // serves clients without the cookie. The answer is the same whether or not a session was found.
-  app.post('/api/close', async (c) => {
-    const session = store.byRefresh(getCookie(c, REFRESH_COOKIE))?.session ?? store.get(c.req.query('sid') ?? sidOf(await c.req.text().catch(() => '')));
-    if (session) store.markClosing(session);
+  // navigator.sendBeacon from the closing tab: it sends cookies and Origin but no Authorization header,
+  // and no body (or text/plain for a string). Only the session's own refresh cookie says which session:
+  // nothing else (a `sid` is in every token, so anyone could name one). The answer is the same whether
+  // or not a session was found.
+  app.post('/api/close', (c) => {
+    if (!hasType(c, undefined, 'text/plain')) return c.json({ error: 'unsupported content type' }, 415);
+    const found = store.byRefresh(getCookie(c, REFRESH_COOKIE));
+    if (found && found.status !== 'reused') store.markClosing(found.session);
     return c.body(null, 204);
   });
 
@@ -200,19 +295,7 @@ export function createApp(options: ServerOptions = {}): { app: Hono<Env>; store:
     console.error(`${c.req.method} ${c.req.path}: ${error.name}`); // no message: it could quote a header
     return c.json({ error: 'internal error' }, 500);
   });
-  return { app, store };
-}
-
-/** A `sid` from a beacon body: `{"sid":"…"}`, `sid=…`, or the bare id. */
-function sidOf(body: string): string | undefined {
-  const text = body.trim();
-  if (!text) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return typeof parsed === 'object' && parsed !== null && typeof (parsed as { sid?: unknown }).sid === 'string' ? (parsed as { sid: string }).sid : undefined;
-  } catch {
-    return text.includes('=') ? (new URLSearchParams(text).get('sid') ?? undefined) : text;
-  }
+  return { app, store, limits };
 }
 
 /** The directory to serve: the given one, or the built demo app next to this file or under the working directory. */

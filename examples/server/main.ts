@@ -29,9 +29,13 @@ export interface RunningServer {
  */
 export function start(options: StartOptions = {}): RunningServer {
   const { port = Number(process.env.PORT || 5173), quiet = false, handleSignals = true, ...appOptions } = options;
-  const { app, store } = createApp({ secret: process.env.JWT_SECRET || undefined, staticDir: process.env.STATIC_DIR || undefined, ...appOptions });
-  // One sweep for all sessions (expiry is otherwise lazy); unref'd so it never keeps the process alive.
-  const sweep = setInterval(() => store.sweep(), 30_000).unref();
+  const { app, store, limits } = createApp({ secret: process.env.JWT_SECRET || undefined, staticDir: process.env.STATIC_DIR || undefined, ...appOptions });
+  // One sweep for all sessions and login counters (expiry is otherwise lazy); unref'd so it never keeps the process alive.
+  const sweep = setInterval(() => {
+    store.sweep();
+    limits.users.sweep();
+    limits.addresses.sweep();
+  }, 30_000).unref();
   let resolveReady!: (url: string) => void;
   const ready = new Promise<string>((resolveUrl) => (resolveReady = resolveUrl));
   const server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, (info) => {

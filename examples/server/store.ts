@@ -1,28 +1,56 @@
 import { randomBytes } from 'node:crypto';
 
+/** One refresh value of a session and when it was issued (the one after it retired it). */
+export interface RefreshValue {
+  readonly value: string;
+  readonly issuedAt: number;
+}
+
 /** A server-side session: what a token's `sid` claim and the refresh cookie point to. */
 export interface ServerSession {
   /** Random, unguessable; the JWT's `sid`. */
   readonly id: string;
   readonly username: string;
   readonly createdAt: number;
-  /** The refresh values issued to this session, oldest first; the last one is the current one. */
-  readonly refreshes: string[];
+  /** "Remember me": the refresh cookie outlives the browser (it still ends at `expiresAt`). */
+  readonly remember: boolean;
+  /** The absolute end, however active the user is (epoch ms). */
+  readonly expiresAt: number;
+  /**
+   * The refresh values issued to this session, oldest first; the last one is the current one. At
+   * most {@link KEPT_REFRESH_VALUES}: a rotated-out value older than those is simply unknown.
+   */
+  readonly refreshes: RefreshValue[];
   /** The last request that counts as use (not the check, not the beacon): the sliding idle window. */
   lastSeen: number;
   /** Set by the close beacon: the session ends `closeGrace` later unless a request comes first. */
   closingAt?: number;
 }
 
-/** What a refresh cookie value says about its session. */
+/**
+ * What a refresh cookie value says about its session:
+ * - `'current'`: the newest value;
+ * - `'grace'`: rotated out less than `rotationGrace` ago (a second tab, or a retry after a lost
+ *   response): it may have the current value, but it does not rotate again;
+ * - `'reused'`: rotated out longer ago: the browser only holds the newest, so this one was copied.
+ */
 export interface RefreshLookup {
   session: ServerSession;
-  /** `false` when the value was already rotated out: replaying it means it was copied. */
-  current: boolean;
+  status: 'current' | 'grace' | 'reused';
 }
+
+/** How many refresh values a session keeps for reuse detection (the current one included). */
+export const KEPT_REFRESH_VALUES = 10;
 
 /** A random opaque value (192 bits, base64url): session ids and refresh values. */
 export const randomId = (): string => randomBytes(24).toString('base64url');
+
+/** Timings of {@link createStore}, in milliseconds. */
+export interface StoreTimings {
+  serverIdle: number;
+  closeGrace: number;
+  rotationGrace: number;
+}
 
 /** The in-memory store, as returned by {@link createStore}. */
 export type Store = ReturnType<typeof createStore>;
@@ -34,17 +62,17 @@ export type Store = ReturnType<typeof createStore>;
  * interval in `main.ts`) drops the ones nobody asks about. So there is no timer per session, nothing
  * to clear on logout, and a test moves time with its injected `now` alone.
  */
-export function createStore(now: () => number, serverIdle: number, closeGrace: number) {
+export function createStore(now: () => number, { serverIdle, closeGrace, rotationGrace }: StoreTimings) {
   const sessions = new Map<string, ServerSession>();
-  /** Every refresh value still belonging to a live session → that session's id. */
+  /** Every refresh value still kept by a live session → that session's id. */
   const refreshOwner = new Map<string, string>();
 
   const isOver = (s: ServerSession, at: number) =>
-    at - s.lastSeen >= serverIdle || (s.closingAt !== undefined && at - s.closingAt >= closeGrace);
+    at >= s.expiresAt || at - s.lastSeen >= serverIdle || (s.closingAt !== undefined && at - s.closingAt >= closeGrace);
 
   const remove = (session: ServerSession) => {
     sessions.delete(session.id);
-    for (const value of session.refreshes) refreshOwner.delete(value);
+    for (const { value } of session.refreshes) refreshOwner.delete(value);
   };
 
   /** The live session with this id; one that ran out is deleted here, on access. */
@@ -59,8 +87,10 @@ export function createStore(now: () => number, serverIdle: number, closeGrace: n
 
   const addRefresh = (session: ServerSession) => {
     const value = randomId();
-    session.refreshes.push(value);
+    session.refreshes.push({ value, issuedAt: now() });
     refreshOwner.set(value, session.id);
+    // Bounded: the oldest values are forgotten (a replay of one is then just unknown, not detected).
+    for (const { value: old } of session.refreshes.splice(0, session.refreshes.length - KEPT_REFRESH_VALUES)) refreshOwner.delete(old);
     return value;
   };
 
@@ -68,18 +98,25 @@ export function createStore(now: () => number, serverIdle: number, closeGrace: n
     /** Live (and not yet swept) sessions; for the users list and tests. */
     sessions: sessions as ReadonlyMap<string, ServerSession>,
     get,
-    create(username: string): ServerSession {
-      const session: ServerSession = { id: randomId(), username, createdAt: now(), refreshes: [], lastSeen: now() };
+    create(username: string, { remember, maxAge }: { remember: boolean; maxAge: number }): ServerSession {
+      const at = now();
+      const session: ServerSession = { id: randomId(), username, createdAt: at, remember, expiresAt: at + maxAge, refreshes: [], lastSeen: at };
       sessions.set(session.id, session);
       addRefresh(session);
       return session;
     },
-    /** The session a refresh value belongs to, current or already rotated out; no side effects but lazy expiry. */
+    /** The session a refresh value belongs to, and whether the value is current; no side effects but lazy expiry. */
     byRefresh(value: string | undefined): RefreshLookup | undefined {
       const session = value ? get(refreshOwner.get(value)) : undefined;
-      return session && { session, current: session.refreshes.at(-1) === value };
+      if (!session) return undefined;
+      const index = session.refreshes.findIndex((r) => r.value === value);
+      const retiredAt = session.refreshes[index + 1]?.issuedAt;
+      if (retiredAt === undefined) return { session, status: 'current' };
+      return { session, status: now() - retiredAt < rotationGrace ? 'grace' : 'reused' };
     },
-    /** Issues the next refresh value; the previous ones stay known so that a replay is detected. */
+    /** The session's current refresh value. */
+    current: (session: ServerSession): string => session.refreshes.at(-1)!.value,
+    /** Issues the next refresh value; the previous ones stay known (up to a bound) so that a replay is detected. */
     rotate: addRefresh,
     /** A request of the session that counts as use: slides the idle window and cancels a close. */
     touch(session: ServerSession) {
@@ -96,7 +133,7 @@ export function createStore(now: () => number, serverIdle: number, closeGrace: n
     },
     /** When the session ends if nothing happens (server clock, epoch ms). */
     endsAt(session: ServerSession): number {
-      const idleEnd = session.lastSeen + serverIdle;
+      const idleEnd = Math.min(session.lastSeen + serverIdle, session.expiresAt);
       return session.closingAt === undefined ? idleEnd : Math.min(idleEnd, session.closingAt + closeGrace);
     },
     delete(session: ServerSession) {

@@ -1,20 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Role } from './permissions';
 
-/**
- * Role → permissions, in one place. The demo app imports this same map and passes it to the client
- * (`permissions` option) so that `session.can()` hides what the role may not do; that is UI only.
- * This server enforces the map on every route.
- */
-export const PERMISSIONS = {
-  admin: ['users:read', 'users:revoke', 'posts:read', 'posts:edit', 'posts:delete'],
-  editor: ['posts:read', 'posts:edit'],
-  viewer: ['posts:read'],
-} as const satisfies Record<string, readonly string[]>;
-
-/** A role of the demo. */
-export type Role = keyof typeof PERMISSIONS;
-/** A permission that some route requires. */
-export type Permission = (typeof PERMISSIONS)[Role][number];
+export { PERMISSIONS, allows, type Permission, type Role } from './permissions';
 
 /** The one password of every demo user (printed by the start script: this is a demo). */
 export const DEMO_PASSWORD = 'demo';
@@ -32,10 +19,6 @@ export const USERS: Readonly<Record<string, DemoUser>> = {
   editor: { name: 'Ed Editor', roles: ['editor'], password: DEMO_PASSWORD },
   viewer: { name: 'Vi Viewer', roles: ['viewer'], password: DEMO_PASSWORD },
 };
-
-/** Whether any of `roles` grants `permission`. Unknown roles grant nothing. */
-export const allows = (roles: readonly string[], permission: Permission): boolean =>
-  roles.some((role) => Object.hasOwn(PERMISSIONS, role) && (PERMISSIONS[role as Role] as readonly string[]).includes(permission));
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 

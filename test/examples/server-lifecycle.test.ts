@@ -58,11 +58,12 @@ describe('example server: refresh cookie rotation', () => {
     expect(cookieOf(second)).not.toBe(rotated);
   });
 
-  it('a replayed old value revokes the whole session, and the current value stops working too', async () => {
-    const { login, refresh, check } = setup();
+  it('a replayed old value (after the rotation grace) revokes the whole session, and the current value stops working too', async () => {
+    const { login, refresh, check, advance } = setup();
     const a = await login('editor');
     const first = await refresh(a.cookie);
     const { token } = (await first.json()) as { token: string };
+    advance(30_000);
     const replay = await refresh(a.cookie);
     expect(replay.status).toBe(401);
     expect(await replay.json()).toMatchObject({ error: expect.stringMatching(/reused/) });
@@ -116,23 +117,5 @@ describe('example server: the close beacon', () => {
     expect(await s.check(a.token)).toBe(200); // clears the close, not the idle clock
     s.advance(MIN - 5_000);
     expect(await s.check(a.token)).toBe(401);
-  });
-
-  it('finds the session by a sid in a text/plain or JSON body or the query when there is no cookie; ignores unknown ones', async () => {
-    for (const how of ['text', 'json', 'form', 'query'] as const) {
-      const s = setup();
-      const a = await s.login('editor');
-      const sid = claimsOf(a.token).sid as string;
-      const body = { text: sid, json: JSON.stringify({ sid }), form: `sid=${sid}`, query: '' }[how];
-      expect((await beacon(s, { body, query: how === 'query' ? `?sid=${sid}` : '' })).status).toBe(204);
-      s.advance(10_000);
-      expect(await s.check(a.token), how).toBe(401);
-    }
-    const s = setup();
-    const a = await s.login('editor');
-    expect((await beacon(s, { body: 'unknown-sid' })).status).toBe(204);
-    expect((await beacon(s)).status).toBe(204);
-    s.advance(10_000);
-    expect(await s.check(a.token)).toBe(200);
   });
 });

@@ -50,14 +50,18 @@ describe('example server: main.ts', () => {
     expect(printed).toMatch(/password "demo"/);
     for (const [user, role] of [['admin', 'admin'], ['editor', 'editor'], ['viewer', 'viewer']]) expect(printed).toMatch(new RegExp(`${user}\\s+${role}`));
 
-    const login = await fetch(`${url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":"admin","password":"demo"}' });
+    const origin = { origin: url };
+    const login = await fetch(`${url}/api/login`, { method: 'POST', headers: { ...origin, 'content-type': 'application/json' }, body: '{"username":"admin","password":"demo"}' });
     expect(login.status).toBe(200);
     const { token } = (await login.json()) as { token: string };
     const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
     expect((await fetch(`${url}/api/users`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
     expect((await fetch(`${url}/api/users`, { headers: { authorization: `Bearer ${token}x` } })).status).toBe(401);
-    expect((await fetch(`${url}/api/refresh`, { method: 'POST', headers: { cookie } })).status).toBe(200);
-    expect((await fetch(`${url}/api/refresh`, { method: 'POST', headers: { cookie } })).status).toBe(401); // replay
+    expect((await fetch(`${url}/api/login`, { method: 'POST', headers: { origin: 'http://evil.example', 'content-type': 'application/json' }, body: '{}' })).status).toBe(403);
+    const refreshed = await fetch(`${url}/api/refresh`, { method: 'POST', headers: { ...origin, cookie } });
+    expect(refreshed.status).toBe(200);
+    const again = await fetch(`${url}/api/refresh`, { method: 'POST', headers: { ...origin, cookie } }); // within the rotation grace
+    expect(again.headers.getSetCookie()[0]!.split(';')[0]).toBe(refreshed.headers.getSetCookie()[0]!.split(';')[0]);
 
     const stopped = running.stop();
     expect(running.stop()).toBe(stopped); // idempotent
