@@ -9,8 +9,9 @@ export interface ResolvedOptions {
   ignoreActivityDuringWarning: boolean;
   sampleInterval: number;
   clockSkew: number | 'auto';
-  refresh: (() => Promise<string>) | undefined;
+  refresh: ((signal: AbortSignal) => Promise<string>) | undefined;
   refreshBefore: number;
+  refreshTimeout: number;
   check: Required<Omit<CheckOptions, 'url' | 'request'>> & Pick<CheckOptions, 'url' | 'request'> | undefined;
   endOnClose: false | 'browser' | 'tab';
   closeGrace: number;
@@ -45,6 +46,26 @@ const fn = <T>(name: string, value: unknown): T | undefined => {
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
+/** Every option's name: any other is a mistake (a typo would silently leave a default in place). */
+const KNOWN = ('idleTimeout warnBefore activity ignoreActivityDuringWarning sampleInterval token expiresAt clockSkew refresh ' +
+  'refreshBefore refreshTimeout check endOnClose closeGrace closeBeacon beforeExpire beforeExpireTimeout crossTab storageKey ' +
+  'roles permissions now').split(' ');
+
+/** How many single-letter edits turn `a` into `b` (Levenshtein), for "did you mean". */
+const distance = (a: string, b: string): number => {
+  let row = [...Array(b.length + 1).keys()];
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length]!;
+};
+
+/** The known option nearest to `name`. */
+const nearest = (name: string): string =>
+  KNOWN.reduce((best, known) => (distance(name.toLowerCase(), known.toLowerCase()) < distance(name.toLowerCase(), best.toLowerCase()) ? known : best));
+
 /** The default role reader: `claims.roles ?? claims.role ?? []`, a string becoming `[string]`. */
 export const defaultRoles = (claims: JwtClaims): string[] =>
   [claims.roles ?? claims.role ?? []].flat().filter((role): role is string => typeof role === 'string');
@@ -52,6 +73,9 @@ export const defaultRoles = (claims: JwtClaims): string[] =>
 /** Validates `options` and fills in the defaults; throws a `TypeError`/`RangeError` naming the option. */
 export function resolveOptions(o: SessionOptions = {}): ResolvedOptions {
   need(isObject(o), 'options', 'an object');
+  for (const name of Object.keys(o)) {
+    if (!KNOWN.includes(name)) throw new TypeError(`sessionwarden: unknown option \`${name}\` (did you mean \`${nearest(name)}\`?)`);
+  }
   const idleTimeout = duration('idleTimeout', o.idleTimeout, 1_800_000, 1, true);
   const warnBefore = duration('warnBefore', o.warnBefore, Math.min(120_000, idleTimeout / 4));
   need(warnBefore < idleTimeout, 'warnBefore', 'less than `idleTimeout`', RangeError);
@@ -80,6 +104,7 @@ export function resolveOptions(o: SessionOptions = {}): ResolvedOptions {
     clockSkew,
     refresh: fn('refresh', o.refresh),
     refreshBefore: duration('refreshBefore', o.refreshBefore, warnBefore + 60_000),
+    refreshTimeout: duration('refreshTimeout', o.refreshTimeout, 15_000, 1),
     check: c && { url: c.url, request: fn('check.request', c.request), interval: duration('check.interval', c.interval, 900_000, 1), onFocus: c.onFocus ?? true },
     endOnClose,
     closeGrace: duration('closeGrace', o.closeGrace, 10_000),

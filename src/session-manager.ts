@@ -2,7 +2,7 @@ import mitt, { type Handler } from 'mitt';
 import type { ExpireReason, JwtClaims, SessionEvents, SessionOptions, SessionSnapshot } from './types';
 import { resolveOptions, type ResolvedOptions } from './options';
 import { begin, deadlineOf, end, endOf, extend, step, type Machine } from './core/machine';
-import { decodeToken, toLocal } from './core/token';
+import { decodeToken, otherUser, toLocal } from './core/token';
 import { grants, readRoles } from './core/roles';
 import { createDeadline } from './timers/deadline';
 import { recordStore, type RecordStore, type SharedRecord } from './tabs/record';
@@ -18,6 +18,9 @@ const REFRESH_RETRY = 5_000;
 const need = (ok: boolean, problem: string): void => {
   if (!ok) throw new TypeError(`sessionwarden: ${problem}`);
 };
+
+/** Roles of an ended session: none (one array, so that the snapshot stays the same object). */
+const NO_ROLES: readonly string[] = Object.freeze([]);
 
 const EVENTS = ['warning', 'extended', 'expired', 'activity', 'refreshed', 'checked', 'change', 'error'];
 const eventArgs = <K>(method: string, type: K, handler: unknown): K => {
@@ -73,9 +76,16 @@ export class SessionManager {
   #checking: AbortController | undefined;
   #refreshAt = Infinity;
   #refreshBackoff = 0;
-  #refreshing: Promise<void> | undefined;
+  /** The refresh under way (one per tab), and whether the app asked for it (`refresh()`) rather than the schedule. */
+  #refreshing: Promise<string | null> | undefined;
+  #refreshForced = false;
+  #refreshAbort: AbortController | undefined;
+  /** Re-emits `'expired'` when a page whose session ended comes back from the back/forward cache. */
+  #afterEnd = () => {};
   #ending = false;
   #begun = false;
+  /** The page is in the back/forward cache: nothing is started until it is restored (`pageshow`). */
+  #cached = false;
   /** Counts starts, so that async work begun before a stop() (and a new start()) is dropped. */
   #epoch = 0;
   #endedAt = 0;
@@ -98,7 +108,7 @@ export class SessionManager {
     }
     this.#serverEnd = expiresAt ?? undefined;
     if (clockSkew !== undefined && clockSkew !== 'auto') [this.#skew, this.#skewKnown] = [clockSkew, true];
-    if (options.token != null) this.#applyToken(options.token);
+    if (options.token != null) this.#applyToken(options.token, 'option `token`');
     this.#m = begin(this.#o.now());
     this.#snapshot = this.#makeSnapshot();
     const { endOnClose, channel, storageKey } = this.#o;
@@ -106,7 +116,7 @@ export class SessionManager {
     // `crossTab: false` keeps the session in this page alone, unless it must survive reloads of this tab.
     this.#store = channel === false && endOnClose !== 'tab'
       ? { read: () => undefined, write() {}, clear() {} }
-      : recordStore(storage, storageKey, (error, during) => this.#degrade(error, during));
+      : recordStore(storage, storageKey, (error, during) => this.#degrade(error, during), this.#o.now);
   }
 
   /** The current state: `'stopped'`, `'active'`, `'warning'` or `'expired'`. */
@@ -124,29 +134,36 @@ export class SessionManager {
     return this.#claims;
   }
 
-  /** The user's roles, read from the claims by the `roles` option. */
+  /** The user's roles, read from the claims by the `roles` option; none once the session has expired. */
   get roles(): readonly string[] {
-    return this.#roles;
+    return this.#snapshot.roles;
   }
 
-  /** Whether the user has `role`. For the UI only: the server must enforce it. */
+  /** Whether the user has `role` (never once the session has expired). For the UI only: the server must enforce it. */
   hasRole(role: string): boolean {
     need(typeof role === 'string', 'hasRole() takes a string');
-    return this.#roles.includes(role);
+    return this.roles.includes(role);
   }
 
-  /** Whether one of the user's roles grants `permission` in the `permissions` map. For the UI only. */
+  /** Whether one of the user's roles grants `permission` in the `permissions` map (never once expired). For the UI only. */
   can(permission: string): boolean {
     need(typeof permission === 'string', 'can() takes a string');
-    return grants(this.#roles, this.#o.permissions, permission);
+    return grants(this.roles, this.#o.permissions, permission);
   }
 
-  /** Starts watching (or resumes after `stop()`); after an expiry, only once `setToken()` gave a new token. */
+  /**
+   * Starts watching (or resumes after `stop()`); after an expiry, only once `setToken()` gave a new token.
+   * @throws `TypeError` where there is no `document` (on a server): it needs a browser.
+   */
   start(): void {
+    need(typeof document === 'object', 'start() needs a browser: there is no `document` here');
     if (this.#started || this.#ending || (this.#m.phase === 'expired' && !this.#renewed)) return;
+    this.#afterEnd();
     const o = this.#o;
     const now = o.now();
     const record = this.#store.read();
+    // Another user's record is never continued: this token begins a new session (its tabs end theirs).
+    const takeover = otherUser(this.#claims, record);
     const fresh = !this.#begun || this.#renewed;
     if (fresh) {
       this.#m = begin(now);
@@ -155,7 +172,7 @@ export class SessionManager {
     }
     this.#started = true;
     this.#epoch++;
-    if (record && !this.#renewed && !this.#isNewLogin(record)) {
+    if (record && !this.#renewed && !takeover && !this.#isNewLogin(record)) {
       if (record.ended) return this.#finish(record.ended, false);
       // Loading a page is not activity: a new tab or a reload continues the shared session.
       if (fresh) this.#m = begin(record.lastActivity);
@@ -168,7 +185,7 @@ export class SessionManager {
     this.#renewed = false;
     this.#learnSkew();
     const lastActivity = Math.max(this.#m.lastActivity, record?.ended ? -Infinity : record?.lastActivity ?? -Infinity);
-    this.#store.write({ lastActivity, skew: this.#knownSkew(), tokenExp: this.#claims?.exp, provedAt: this.#provedAt });
+    this.#store.write({ lastActivity, skew: this.#knownSkew(), tokenExp: this.#claims?.exp, provedAt: this.#provedAt, sub: this.#sub() });
     this.#scheduleRefresh();
     const signals = {
       proved: () => {
@@ -178,10 +195,11 @@ export class SessionManager {
       revoked: () => this.#finish('revoked', true),
     };
     this.#detach = o.activity.map((source) => source.start(this.#report, signals));
-    if (typeof document === 'object') this.#detach.push(watchPage({ wake: (focus) => this.#wake(focus), hide: (final) => this.#hide(final) }));
+    this.#detach.push(watchPage({ wake: (focus) => this.#wake(focus), hide: (final, cached) => this.#hide(final, cached) }));
     if (o.channel !== false) {
       this.#channel = openChannel(o.channel, (message) => this.#receive(message), (error, during) => this.#degrade(error, during));
       if (this.#channel) this.#detach.push(this.#channel.close);
+      if (takeover) this.#channel?.post({ k: 'token', token: this.#token, skew: this.#skew });
     }
     if (o.endOnClose) this.#watchClose(record, now);
     const lead = () => {
@@ -209,19 +227,21 @@ export class SessionManager {
     this.#timer.clear();
     this.#checking?.abort();
     this.#checking = undefined;
+    this.#refreshAbort?.abort();
   }
 
   /** Stops and removes every handler and subscriber, emitting nothing. Idempotent. */
   destroy(): void {
     this.#events.all.clear();
     this.#listeners.clear();
+    this.#afterEnd();
     this.stop();
   }
 
   /** The user is here: ends a warning and resets inactivity in every tab; during a token warning, calls `refresh`. */
   extend(): void {
     if (!this.#started || this.#m.phase === 'expired' || this.#ending) return;
-    if (this.#m.warning === 'token' && this.#o.refresh) void this.#refresh();
+    if (this.#m.warning === 'token' && this.#o.refresh) this.#scheduledRefresh();
     const at = this.#o.now();
     this.#applyExtend(at);
     this.#tell({ k: 'extend', at }, { lastActivity: at });
@@ -238,20 +258,58 @@ export class SessionManager {
   }
 
   /** What every activity source calls: O(1), allocation-free; shares at most once per `sampleInterval`. */
-  readonly #report = (at = this.#o.now()): void => {
+  readonly #report = (at?: number): void => {
+    const now = this.#o.now();
+    if (at === undefined || at > now) at = now; // no activity from the future
     if (at > this.#seen) this.#seen = this.#mine = at;
-    if (this.#started && at - this.#sampledAt >= this.#o.sampleInterval) this.#share(at);
+    if (this.#started && (at - this.#sampledAt >= this.#o.sampleInterval || at < this.#sampledAt)) this.#share(at);
   };
 
   /**
    * Replaces the token (`null` for none). After an expiry, the next `start()` begins a new session.
+   * A token of another user (another `sub`) begins a new session here, and ends the old user's in
+   * the other tabs (reason `'logout'`).
    * @throws `InvalidTokenError` for a malformed token; nothing changes then.
    */
   setToken(token: string | null): void {
-    this.#applyToken(token);
+    this.#setToken(token, 'setToken()');
+  }
+
+  #setToken(token: string | null, where: string): void {
+    const before = this.#claims;
+    this.#applyToken(token, where);
     if (this.#m.phase === 'expired') this.#renewed = true;
-    else if (this.#started) this.#tokenChanged(true);
-    else this.#update();
+    else if (!this.#started) this.#update();
+    else if (otherUser(before, this.#claims)) this.#newUser();
+    else this.#tokenChanged(true);
+  }
+
+  /** Another user's token while started: a fresh session, no `'expired'` for the old one; the other tabs end theirs. */
+  #newUser(): void {
+    const now = this.#o.now();
+    this.#m = begin(now);
+    this.#seen = this.#mine = this.#provedAt = now;
+    this.#store.clear();
+    this.#store.write({ lastActivity: now, skew: this.#knownSkew(), tokenExp: this.#claims?.exp, provedAt: now, sub: this.#sub() });
+    this.#tokenChanged(true);
+  }
+
+  /**
+   * Runs the `refresh` option now, outside its schedule: for a tab that has no token yet. It runs
+   * under the same Web Lock as every tab's scheduled refresh (`${storageKey}:refresh`), so it never
+   * overlaps one; two calls at once in this tab share one. The new token is set as by `setToken()`.
+   * Call it from the app, never from inside `refresh` (which runs under that lock).
+   * @returns the new token.
+   * @throws `TypeError` (at once) without a `refresh` option; the promise rejects with what
+   * `refresh` threw, an `InvalidTokenError`, or a `TimeoutError` after `refreshTimeout`.
+   */
+  refresh(): Promise<string | null> {
+    need(!!this.#o.refresh, 'refresh() needs the `refresh` option');
+    if (this.#refreshing && !this.#refreshForced) {
+      const again = () => this.refresh();
+      return this.#refreshing.then(again, again); // after the scheduled one: never two at once
+    }
+    return this.#refresh(true);
   }
 
   /** Milliseconds to the nearest end (`0` once expired, `Infinity` when nothing ends it). */
@@ -264,10 +322,12 @@ export class SessionManager {
 
   /**
    * Listens to an event (mitt).
+   * @returns the function that removes this handler.
    * @throws `TypeError` for an unknown event name or a handler that is not a function.
    */
-  on<K extends keyof SessionEvents>(type: K, handler: Handler<SessionEvents[K]>): void {
+  on<K extends keyof SessionEvents>(type: K, handler: Handler<SessionEvents[K]>): () => void {
     this.#events.on(eventArgs('on()', type, handler), handler);
+    return () => this.#events.off(type, handler);
   }
 
   /** Stops listening to an event. */
@@ -302,9 +362,15 @@ export class SessionManager {
 
   /** Steps the machine, emits what changed, starts due work and re-arms the one timer. */
   #run(): void {
-    if (!this.#started || this.#ending) return;
+    if (!this.#started || this.#ending || this.#cached) return;
     const o = this.#o;
     const now = o.now();
+    // After the wall clock was set back, this tab's own times are in the future: they count as now.
+    this.#seen = Math.min(this.#seen, now);
+    this.#mine = Math.min(this.#mine, now);
+    this.#sampledAt = Math.min(this.#sampledAt, now);
+    this.#provedAt = Math.min(this.#provedAt, now);
+    this.#tokenSetAt = Math.min(this.#tokenSetAt, now);
     const before = this.#m;
     const tokenEnd = this.#tokenEnd();
     this.#m = step(before, o, tokenEnd, now, this.#seen);
@@ -312,8 +378,8 @@ export class SessionManager {
     if (m.phase === 'expired') return this.#finish(m.reason!, true);
     if (this.#leader) {
       if (now >= this.#checkDue() && !this.#checking) void this.#check();
-      if (now >= this.#refreshAt) {
-        if (Math.max(m.lastActivity, this.#seen) > this.#tokenSetAt) void this.#refresh();
+      if (now >= this.#refreshAt && !this.#refreshing) {
+        if (Math.max(m.lastActivity, this.#seen) > this.#tokenSetAt) this.#scheduledRefresh();
         else this.#refreshAt = Infinity; // idle: let the token run out; activity re-arms it (#share)
       }
     }
@@ -375,13 +441,22 @@ export class SessionManager {
     this.#ending = true;
     this.#endedAt = this.#o.now();
     if (share) {
-      this.#tell({ k: 'end', reason }, { ended: reason, endedAt: this.#endedAt });
+      this.#tell({ k: 'end', reason, sub: this.#sub() }, { ended: reason, endedAt: this.#endedAt });
     }
     this.#halt();
     const done = () => {
       this.#ending = false;
       this.#update();
       this.#events.emit('expired', { reason });
+      // Back to a page whose session ended (the app had left it) restores it from the back/forward
+      // cache as it was: say it again, so the app leaves it again.
+      if (typeof addEventListener !== 'function') return;
+      const onShow = (event: PageTransitionEvent) => event.persisted && this.#events.emit('expired', { reason });
+      addEventListener('pageshow', onShow);
+      this.#afterEnd = () => {
+        removeEventListener('pageshow', onShow);
+        this.#afterEnd = () => {};
+      };
     };
     const { beforeExpire, beforeExpireTimeout } = this.#o;
     if (!beforeExpire) return done();
@@ -399,8 +474,8 @@ export class SessionManager {
 
   // ——— token, refresh, check ———
 
-  #applyToken(token: string | null | undefined): void {
-    const claims = token == null ? null : decodeToken(token);
+  #applyToken(token: string | null | undefined, where: string): void {
+    const claims = token == null ? null : decodeToken(token, where);
     const roles = claims ? readRoles(this.#o.roles, claims) : []; // may throw: before anything changes
     this.#token = token ?? null;
     this.#claims = claims;
@@ -417,21 +492,28 @@ export class SessionManager {
     }
   }
 
+  /** The user of this session (the token's `sub`), for the shared record and the end message. */
+  #sub(): string | undefined {
+    const sub = this.#claims?.sub;
+    return typeof sub === 'string' ? sub : undefined;
+  }
+
   /** The clock offset for the shared record: only once learned or given. */
   #knownSkew(): number | undefined {
     return this.#skewKnown ? this.#skew : undefined;
   }
 
-  /** News of activity (and of the server's last proof) from another tab or the shared record. */
+  /** News of activity (and of the server's last proof) from another tab or the shared record; none from the future. */
   #hear(at: number, proved = -Infinity): void {
-    this.#seen = Math.max(this.#seen, at);
-    this.#provedAt = Math.max(this.#provedAt, proved);
+    const now = this.#o.now();
+    this.#seen = Math.max(this.#seen, Math.min(at, now));
+    this.#provedAt = Math.max(this.#provedAt, Math.min(proved, now));
   }
 
-  /** Tells the other tabs (`message`) and the shared record (`patch`) the same news. */
+  /** Tells the other tabs (`message`) and the shared record (`patch`) the same news; never into another user's record. */
   #tell(message: TabMessage, patch: Partial<SharedRecord>): void {
     this.#channel?.post(message);
-    this.#store.write(patch);
+    if (!otherUser(this.#claims, this.#store.read())) this.#store.write(patch);
   }
 
   #setSkew(skew: number): void {
@@ -444,7 +526,7 @@ export class SessionManager {
     const tokenEnd = this.#tokenEnd();
     this.#scheduleRefresh();
     if (share) {
-      this.#tell({ k: 'token', token: this.#token, skew: this.#skew }, { tokenExp: this.#claims?.exp, skew: this.#knownSkew() });
+      this.#tell({ k: 'token', token: this.#token, skew: this.#skew }, { tokenExp: this.#claims?.exp, skew: this.#knownSkew(), sub: this.#sub() });
     }
     this.#run();
     if (this.#token !== null && this.#m.phase !== 'expired') this.#events.emit('refreshed', { expiresAt: tokenEnd });
@@ -455,41 +537,73 @@ export class SessionManager {
     this.#refreshAt = this.#o.refresh && this.#claims?.exp !== undefined ? this.#tokenEnd() - this.#o.refreshBefore : Infinity;
   }
 
-  /** Refreshes the token, one call at a time in this tab and, through a lock, across tabs. */
-  #refresh(): Promise<void> {
-    const refresh = this.#o.refresh!;
+  /** The schedule's refresh (and `extend()`'s during a token warning): a failure is reported and retried with backoff. */
+  #scheduledRefresh(): void {
+    this.#refresh(false).catch((error: unknown) => {
+      if (!this.#started) return;
+      if (this.#cached) return void (this.#refreshAt = this.#o.now()); // due again when the page is restored
+      this.#events.emit('error', { error, during: 'refresh' });
+      this.#refreshBackoff = this.#refreshBackoff ? this.#refreshBackoff * 2 : REFRESH_RETRY;
+      const retryAt = this.#o.now() + this.#refreshBackoff;
+      // Retry until the token warning; after it, the session ends at `exp` (or `extend()` tries again).
+      this.#refreshAt = retryAt < this.#tokenEnd() - this.#o.warnBefore ? retryAt : Infinity;
+      this.#run();
+    });
+  }
+
+  /**
+   * Runs `refresh(signal)`, one call at a time in this tab and, through a lock, across tabs. A call
+   * (or a wait for the lock) pending `refreshTimeout` is abandoned: the signal aborts, the lock is let
+   * go and a late answer is dropped, so a hung `refresh` can never wedge the refresh of any tab.
+   * `forced` (the app's `refresh()`): always call, and set the token even when not started.
+   */
+  #refresh(forced: boolean): Promise<string | null> {
+    if (this.#refreshing) return this.#refreshing;
+    const o = this.#o;
     // The token to replace, read now: while this tab waits for the lock, another tab's new token may arrive.
     const exp = this.#claims?.exp ?? -Infinity;
-    const mark = `${this.#o.storageKey}:exp:`;
-    return (this.#refreshing ??= exclusive(`${this.#o.storageKey}:refresh`, async () => {
-      if ((this.#claims?.exp ?? -Infinity) > exp) return; // another tab's new token arrived meanwhile
-      // Another tab refreshed first: its token is on the way. The lock manager says so for sure (see
-      // below); the record usually does too, but storage and the channel may reach this tab after the lock.
-      const names = lockNames(); // without Web Locks, nothing to wait for: refresh at once
-      const marked = names && (await names).some((name) => name.startsWith(mark) && +name.slice(mark.length) > exp);
-      if (marked || (this.#store.read()?.tokenExp ?? -Infinity) > exp) {
-        this.#refreshAt = Infinity;
-        return;
+    const mark = `${o.storageKey}:exp:`;
+    const controller = (this.#refreshAbort = new AbortController());
+    const { signal } = controller;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const giveUpIn = (ms: number) => {
+      globalThis.clearTimeout(timer);
+      timer = globalThis.setTimeout(() => controller.abort(new DOMException(`sessionwarden: refresh() still pending after ${ms} ms, abandoned (it must not ask for the lock "${o.storageKey}:refresh")`, 'TimeoutError')), ms);
+    };
+    const abandoned = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+    abandoned.catch(() => {});
+    giveUpIn(o.refreshTimeout); // the wait for the lock: another tab's hung call lets it go by its own timeout
+    const task = exclusive(`${o.storageKey}:refresh`, async () => {
+      signal.throwIfAborted(); // granted after this tab gave up
+      if (!forced) {
+        if ((this.#claims?.exp ?? -Infinity) > exp) return this.#token; // another tab's new token arrived meanwhile
+        // Another tab refreshed first: its token is on the way. The lock manager says so for sure (see
+        // below); the record usually does too, but storage and the channel may reach this tab after the lock.
+        const names = lockNames(); // without Web Locks, nothing to wait for: refresh at once
+        const marked = names && (await names).some((name) => name.startsWith(mark) && +name.slice(mark.length) > exp);
+        if (marked || (this.#store.read()?.tokenExp ?? -Infinity) > exp) {
+          this.#refreshAt = Infinity;
+          return this.#token;
+        }
       }
-      const token = await refresh();
-      if (!this.#started || this.#m.phase === 'expired') return;
-      this.#applyToken(token);
-      this.#tokenChanged(true);
+      giveUpIn(o.refreshTimeout);
+      const token: unknown = await Promise.race([o.refresh!(signal), abandoned]);
+      if (typeof token !== 'string') decodeToken(token, 'refresh()'); // throws: not a JWT
+      if (!forced && (!this.#started || this.#m.phase === 'expired')) return this.#token;
+      this.#setToken(token as string, 'refresh()');
       // Asked for before this task lets the refresh lock go, so a tab granted it next finds this mark.
       this.#unmark();
       this.#unmark = hold(mark + this.#claims?.exp, 'shared', () => {});
-    })
-      .catch((error) => {
-        this.#events.emit('error', { error, during: 'refresh' });
-        this.#refreshBackoff = this.#refreshBackoff ? this.#refreshBackoff * 2 : REFRESH_RETRY;
-        const retryAt = this.#o.now() + this.#refreshBackoff;
-        // Retry until the token warning; after it, the session ends at `exp` (or `extend()` tries again).
-        this.#refreshAt = retryAt < this.#tokenEnd() - this.#o.warnBefore ? retryAt : Infinity;
-      })
-      .finally(() => {
-        this.#refreshing = undefined;
-        this.#run();
-      }));
+      return this.#token;
+    }, signal);
+    this.#refreshForced = forced;
+    const run = (this.#refreshing = Promise.race([task, abandoned]).finally(() => {
+      globalThis.clearTimeout(timer);
+      if (this.#refreshing === run) this.#refreshing = undefined;
+    }));
+    // Re-arm for the new token's refresh (after a failure, #scheduledRefresh does, once it set the backoff).
+    run.then(() => this.#run(), () => {});
+    return run;
   }
 
   /** The backup server check; the outcome reaches every tab. */
@@ -536,6 +650,8 @@ export class SessionManager {
 
   #receive(message: TabMessage): void {
     if (!this.#started) return;
+    // No time from the future: another tab's clock may run ahead of this one's.
+    if ('at' in message) message.at = Math.min(message.at, this.#o.now());
     switch (message.k) {
       case 'activity':
         this.#hear(message.at, message.proved);
@@ -554,7 +670,7 @@ export class SessionManager {
         this.#applyExtend(message.at);
         break;
       case 'end':
-        this.#finish(message.reason, false);
+        if (!otherUser(this.#claims, message)) this.#finish(message.reason, false);
         break;
       case 'open':
         void this.#countOpen();
@@ -568,16 +684,20 @@ export class SessionManager {
           this.#run();
         }
         break;
-      case 'token':
+      case 'token': {
         if (message.token === this.#token) break;
+        const where = 'a message from another tab';
         try {
-          this.#applyToken(message.token);
+          // Another user signed in there: this user's session ends here, and their token is never taken.
+          if (otherUser(this.#claims, message.token === null ? null : decodeToken(message.token, where))) return this.#finish('logout', false);
+          this.#applyToken(message.token, where);
         } catch (error) {
           return this.#degrade(error, 'channel');
         }
         this.#setSkew(this.#o.clockSkew === 'auto' ? message.skew : this.#skew);
         this.#tokenChanged(false);
         break;
+      }
       case 'checked':
         this.#answerAt = Infinity;
         this.#hear(-Infinity, message.at);
@@ -590,7 +710,10 @@ export class SessionManager {
 
   /** After sleep, throttling, the back/forward cache or a missed message: catch up, then decide now. */
   #wake(focus: boolean): void {
+    this.#cached = false;
     const record = this.#store.read();
+    // Another user signed in while this page slept or sat in the back/forward cache: this user's session is over.
+    if (otherUser(this.#claims, record)) return this.#finish('logout', false);
     if (record?.ended) return this.#finish(record.ended, false);
     if (record) this.#hear(record.lastActivity, record.provedAt);
     const check = this.#o.check;
@@ -599,7 +722,14 @@ export class SessionManager {
     this.#run();
   }
 
-  #hide(final: boolean): void {
+  #hide(final: boolean, cached = false): void {
+    // A cached page keeps no connection open: the check and the refresh are due again when it returns.
+    if (cached) {
+      this.#cached = true;
+      this.#checking?.abort();
+      this.#checking = undefined;
+      if (!this.#refreshForced) this.#refreshAbort?.abort();
+    }
     if (!final || !this.#o.endOnClose || this.#m.phase === 'expired') return;
     this.#tell({ k: 'gone' }, { goneAt: this.#o.now() });
     this.#gone = true;
@@ -666,7 +796,7 @@ export class SessionManager {
       warning: this.#started && m.phase === 'warning' ? m.warning : null,
       expiresAt: expired ? this.#endedAt : endOf(m, this.#o, this.#tokenEnd()),
       claims: this.#claims,
-      roles: this.#roles,
+      roles: expired ? NO_ROLES : this.#roles,
     };
   }
 

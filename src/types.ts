@@ -81,10 +81,16 @@ export interface SessionOptions {
   expiresAt?: number | null;
   /** Server minus client clock in ms, or `'auto'` (learned from `iat`, refined by each check). Default `'auto'`. */
   clockSkew?: number | 'auto';
-  /** Returns a new JWT; called `refreshBefore` ahead of `exp` if the user was active since the last refresh. */
-  refresh?: () => Promise<string>;
+  /**
+   * Returns a new JWT; called `refreshBefore` ahead of `exp` if the user was active since the last
+   * refresh, one tab at a time, while sessionwarden holds the Web Lock `${storageKey}:refresh`: never
+   * ask for that lock inside it. `signal` aborts when the call is abandoned (`refreshTimeout`).
+   */
+  refresh?: (signal: AbortSignal) => Promise<string>;
   /** Lead time of `refresh`. Default `warnBefore + 60_000`. */
   refreshBefore?: number;
+  /** A `refresh` call still pending this long is abandoned (its signal aborts) and retried. Default `15_000`. */
+  refreshTimeout?: number;
   /** The backup server check. */
   check?: CheckOptions;
   /** `'browser'`: end when the last tab closes; `'tab'`: this tab's own session, ends when it closes. Default `false`. */

@@ -2,8 +2,14 @@ import type { ActivitySource } from '../types';
 
 /** Options of {@link requestActivity}. */
 export interface RequestActivityOptions {
-  /** `true` for the app's background polling, which must not keep an idle session alive. */
+  /** `true` for the app's background polling, which must not keep an idle session alive (a 401 on it still ends the session). */
   ignore?: (url: string) => boolean;
+  /**
+   * The origins or URL prefixes that are the app's API (absolute, or relative to the page). Default:
+   * the page's own origin. Requests anywhere else (a map tile server, analytics) never count, prove
+   * or revoke: a 401 from them is not about this session.
+   */
+  api?: readonly string[];
 }
 
 /** The `fetch` that was there before any wrapping: the session check's own requests use it. */
@@ -17,26 +23,41 @@ export const checkSignals = new WeakSet<AbortSignal>();
 const urlOf = (input: RequestInfo | URL): string => (input as Request).url ?? String(input);
 
 /**
- * The app's own requests as activity: wraps `fetch` while started and restores it on stop.
- * A request counts as activity unless `ignore(url)`; a 2xx proves the session alive (the next
- * server check is skipped); a 401 ends the session with reason `'revoked'`, ignored or not.
- * A 403 never does: it is a permission error, not a session error. The session check's own
- * requests are none of these.
- * @throws `TypeError` when `ignore` is given but is not a function.
+ * The app's own requests to its API as activity: wraps `fetch` while started and restores it on
+ * stop. A request to the API counts as activity unless `ignore(url)`; a 2xx proves the session
+ * alive (the next server check is skipped); a 401 ends the session with reason `'revoked'`, ignored
+ * or not. A 403 never does: it is a permission error, not a session error. Requests outside `api`
+ * and the session check's own requests are none of these.
+ * @throws `TypeError` when `ignore` is not a function or `api` not an array of URL strings.
  */
-export function requestActivity({ ignore }: RequestActivityOptions = {}): ActivitySource {
+export function requestActivity({ ignore, api }: RequestActivityOptions = {}): ActivitySource {
   if (ignore !== undefined && typeof ignore !== 'function') {
-    throw new TypeError('sessionwarden: requestActivity `ignore` must be a function');
+    throw new TypeError('sessionwarden: requestActivity() option `ignore` must be a function');
+  }
+  if (api !== undefined && (!Array.isArray(api) || !api.length || api.some((prefix) => typeof prefix !== 'string' || !prefix))) {
+    throw new TypeError('sessionwarden: requestActivity() option `api` must be a non-empty array of origins or URL prefixes');
   }
   return {
     start(report, session) {
       const original = globalThis.fetch;
       if (typeof original !== 'function') return () => {};
+      // Resolved once against the page: an origin `https://api.example` becomes `https://api.example/`.
+      const base = globalThis.location?.href;
+      const prefixes = (api ?? [globalThis.location?.origin ?? '']).map((prefix) => new URL(prefix, base).href);
+      const ours = (url: string) => {
+        try {
+          const href = new URL(url, base).href;
+          return prefixes.some((prefix) => href.startsWith(prefix));
+        } catch {
+          return false;
+        }
+      };
       bare ??= original;
       let on = true;
       const wrapped: typeof fetch = async (input, init) => {
-        if (!on || checkSignals.has(init?.signal!)) return original(input, init);
-        const counts = !ignore?.(urlOf(input));
+        const url = urlOf(input);
+        if (!on || checkSignals.has(init?.signal!) || !ours(url)) return original(input, init);
+        const counts = !ignore?.(url);
         if (counts) report();
         const response = await original(input, init);
         // A request still in flight when the source stopped tells a stopped session nothing.

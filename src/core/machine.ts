@@ -34,7 +34,7 @@ export const deadlineOf = (m: Machine, limits: Limits, tokenEnd: number): number
   m.phase === 'expired' ? Infinity : endOf(m, limits, tokenEnd) - (m.phase === 'active' ? limits.warnBefore : 0);
 
 /**
- * One decision at `now`, given the latest reported activity `activityAt`.
+ * One decision at `now`, given the latest reported activity `activityAt` (a time after `now` counts as `now`).
  * Activity counts while active; during a warning only if it happened before the warning began
  * (news from another tab) or when `ignoreActivityDuringWarning` is off.
  * Returns `m` itself when nothing changed.
@@ -42,7 +42,8 @@ export const deadlineOf = (m: Machine, limits: Limits, tokenEnd: number): number
 export function step(m: Machine, limits: Limits, tokenEnd: number, now: number, activityAt = -Infinity): Machine {
   if (m.phase === 'expired') return m;
   const counts = m.phase === 'active' || !limits.ignoreActivityDuringWarning || activityAt < m.warnedAt;
-  const lastActivity = counts && activityAt > m.lastActivity ? activityAt : m.lastActivity;
+  // No activity from the future (another clock, or this one set back): it counts as now.
+  const lastActivity = Math.min(counts && activityAt > m.lastActivity ? activityAt : m.lastActivity, now);
   const idleEnd = lastActivity + limits.idleTimeout;
   const cause: WarningReason = tokenEnd < idleEnd ? 'token' : 'idle';
   const sessionEnd = Math.min(idleEnd, tokenEnd);

@@ -2,8 +2,11 @@
 export interface PageSignals {
   /** The page may have slept, been throttled or frozen: re-check the clock now. */
   wake(focus: boolean): void;
-  /** The page is being hidden; `final` when it is being unloaded or put in the back/forward cache. */
-  hide(final: boolean): void;
+  /**
+   * The page is being hidden; `final` when it is being unloaded or put in the back/forward cache,
+   * `cached` when it is going into that cache.
+   */
+  hide(final: boolean, cached?: boolean): void;
 }
 
 /**
@@ -15,8 +18,8 @@ export function watchPage(signals: PageSignals): () => void {
   const onVisibility = () => (document.visibilityState === 'visible' ? signals.wake(true) : signals.hide(false));
   const onFocus = () => signals.wake(true);
   const onWake = () => signals.wake(false);
-  const onPageHide = () => signals.hide(true);
-  const listeners: [EventTarget, string, () => void][] = [
+  const onPageHide = (event: Event) => signals.hide(true, (event as PageTransitionEvent).persisted);
+  const listeners: [EventTarget, string, (event: Event) => void][] = [
     [document, 'visibilitychange', onVisibility],
     [window, 'focus', onFocus],
     [window, 'pageshow', onWake],

@@ -7,7 +7,7 @@ export type TabMessage =
   | { k: 'open' }
   | { k: 'gone' }
   | { k: 'extend'; at: number }
-  | { k: 'end'; reason: 'idle' | 'token' | 'revoked' | 'closed' | 'logout' }
+  | { k: 'end'; reason: 'idle' | 'token' | 'revoked' | 'closed' | 'logout'; sub?: string }
   | { k: 'token'; token: string | null; skew: number }
   | { k: 'checked'; at: number; result: 'active'; skew: number };
 
@@ -36,6 +36,10 @@ export interface TabChannel {
 /**
  * Opens the `BroadcastChannel` to the other tabs. Garbage is dropped and reported through
  * `onError`; without `BroadcastChannel` this tab works alone (reported the same way).
+ *
+ * A page entering the back/forward cache closes the channel and opens it again when restored: a
+ * message reaching a cached page makes Chrome evict it (`broadcastchannel-message`). What the
+ * other tabs said meanwhile is in the shared record, which the restored page reads.
  */
 export function openChannel(
   name: string,
@@ -43,7 +47,26 @@ export function openChannel(
   onError: (error: unknown, during: string) => void,
 ): TabChannel | undefined {
   if (typeof BroadcastChannel !== 'function') return void onError(new TypeError('sessionwarden: no BroadcastChannel, this tab works alone'), 'channel');
-  const channel = new BroadcastChannel(name);
-  channel.onmessage = ({ data }) => (isTabMessage(data) ? receive(data) : onError(new TypeError('sessionwarden: ignored a malformed cross-tab message'), 'channel'));
-  return { post: (message) => channel.postMessage(message), close: () => channel.close() };
+  let channel: BroadcastChannel | undefined;
+  const open = () => {
+    channel = new BroadcastChannel(name);
+    channel.onmessage = ({ data }) => (isTabMessage(data) ? receive(data) : onError(new TypeError('sessionwarden: ignored a malformed cross-tab message'), 'channel'));
+  };
+  const shut = () => {
+    channel?.close();
+    channel = undefined;
+  };
+  const onHide = (event: PageTransitionEvent) => event.persisted && shut();
+  const onShow = (event: PageTransitionEvent) => event.persisted && !channel && open();
+  open();
+  addEventListener('pagehide', onHide);
+  addEventListener('pageshow', onShow);
+  return {
+    post: (message) => channel?.postMessage(message),
+    close() {
+      removeEventListener('pagehide', onHide);
+      removeEventListener('pageshow', onShow);
+      shut();
+    },
+  };
 }

@@ -61,10 +61,10 @@ export function hold(name: string, mode: LockMode, onHeld: () => void | (() => v
   };
 }
 
-/** Runs `task` under an exclusive lock, one tab at a time; without Web Locks, directly. */
-export const exclusive = <T>(name: string, task: () => Promise<T>): Promise<T> => {
+/** Runs `task` under an exclusive lock, one tab at a time; without Web Locks, directly. `signal` gives up the wait. */
+export const exclusive = <T>(name: string, task: () => Promise<T>, signal?: AbortSignal): Promise<T> => {
   const manager = locks();
-  return manager ? (manager.request(name, task) as Promise<T>) : task();
+  return manager ? (manager.request(name, { signal }, task) as Promise<T>) : task();
 };
 
 /** How many pages hold (or are about to hold) `name`, or `undefined` where the browser cannot tell. */

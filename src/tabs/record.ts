@@ -16,6 +16,8 @@ export interface SharedRecord {
   provedAt?: number;
   /** When the last page of the session was hidden for good (pagehide). */
   goneAt?: number;
+  /** The user (`sub` claim) whose session this is: another user's token never continues it. */
+  sub?: string;
 }
 
 /** Every reason a session can end for: what the record and the channel accept. */
@@ -29,6 +31,7 @@ const FIELDS: Record<string, (value: unknown) => boolean> = {
   reason,
   token: (value) => value === null || typeof value === 'string',
   result: (value) => value === 'active',
+  sub: (value) => typeof value === 'string',
 };
 for (const key of ['lastActivity', 'endedAt', 'skew', 'tokenExp', 'provedAt', 'goneAt', 'at', 'proved']) FIELDS[key] = Number.isFinite;
 
@@ -48,7 +51,14 @@ export interface RecordStore {
   clear(): void;
 }
 
-export function recordStore(storage: () => Storage, key: string, onError: (error: unknown, during: string) => void): RecordStore {
+/** The record's times: none may be later than now. */
+const TIMES = ['lastActivity', 'endedAt', 'provedAt', 'goneAt'] as const;
+
+/**
+ * The shared record in `storage()` under `key`. A time in it later than `now()` (another tab's
+ * clock, or this one set back) reads as now and is repaired in storage.
+ */
+export function recordStore(storage: () => Storage, key: string, onError: (error: unknown, during: string) => void, now: () => number = Date.now): RecordStore {
   /**
    * The newest last activity this store read or wrote. A write on top of a missing or garbled
    * record (cleared storage, garbage) keeps it: a partial write (a check, a pagehide) must not
@@ -69,6 +79,10 @@ export function recordStore(storage: () => Storage, key: string, onError: (error
       if (raw === null) return;
       const parsed: unknown = JSON.parse(raw);
       if (!isRecord(parsed)) throw new TypeError(`sessionwarden: malformed record in storage key "${key}"`);
+      const at = now();
+      const future = TIMES.filter((time) => parsed[time]! > at);
+      for (const time of future) parsed[time] = at;
+      if (future.length) store.setItem(key, JSON.stringify(parsed));
       known = Math.max(known, parsed.lastActivity);
       return parsed;
     });

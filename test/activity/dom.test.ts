@@ -9,11 +9,39 @@ describe('domActivity', () => {
     const report = vi.fn();
     const stop = domActivity().start(report, signals);
     const types = add.mock.calls.map(([type]) => type);
-    expect(types).toEqual(['pointerdown', 'pointermove', 'keydown', 'wheel', 'scroll', 'touchstart']);
+    expect(types).toEqual(['pointerdown', 'pointermove', 'keydown', 'wheel', 'touchstart']);
     for (const [, , options] of add.mock.calls) expect(options).toEqual({ capture: true, passive: true });
     for (const type of types) document.dispatchEvent(new Event(type));
-    expect(report).toHaveBeenCalledTimes(6);
+    expect(report).toHaveBeenCalledTimes(5);
     expect(report.mock.calls.every((args) => args.length === 0)).toBe(true);
+    stop();
+  });
+
+  it('a page scrolling itself is not activity: scroll is not a default event', () => {
+    const report = vi.fn();
+    const stop = domActivity().start(report, signals);
+    const log = document.createElement('div');
+    document.body.append(log);
+    log.dispatchEvent(new Event('scroll')); // a chat or log view following new lines
+    document.dispatchEvent(new Event('scroll'));
+    expect(report).not.toHaveBeenCalled();
+    stop();
+    log.remove();
+  });
+
+  it('events made by scripts (isTrusted false) never count, whatever the event list', () => {
+    const report = vi.fn();
+    const stop = domActivity({ events: ['pointermove', 'scroll'] }).start(report, signals);
+    for (const type of ['pointermove', 'scroll']) {
+      const synthetic = new Event(type);
+      Object.defineProperty(synthetic, 'isTrusted', { value: false });
+      document.dispatchEvent(synthetic);
+    }
+    expect(report).not.toHaveBeenCalled();
+    const trusted = new Event('pointermove');
+    Object.defineProperty(trusted, 'isTrusted', { value: true });
+    document.dispatchEvent(trusted);
+    expect(report).toHaveBeenCalledTimes(1);
     stop();
   });
 

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../../src/check/check';
 import { SessionManager } from '../../src';
+import { stubPage } from '../node-page';
 
 let server: Server;
 let base = '';
@@ -11,6 +12,7 @@ let status = 200;
 let lastAuth: string | undefined;
 
 beforeAll(async () => {
+  stubPage();
   server = createServer((req, res) => {
     lastAuth = req.headers.authorization;
     res.writeHead(status, { 'content-type': 'application/json' });

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SessionManager, type SessionEvents, type SessionOptions } from 'sessionwarden';
 import { runCheck } from '../../src/check/check';
 import { jwt as makeJwt } from '../jwt';
+import { stubPage } from '../node-page';
 
 // check.url against a real HTTP server on 127.0.0.1 (real timers, no sleeps: each test awaits the check).
 
@@ -31,6 +32,7 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void
 let server: Server;
 let base: string;
 beforeAll(async () => {
+  stubPage();
   server = createServer((req, res) => {
     seen.push({ method: req.method!, url: req.url!, authorization: req.headers.authorization });
     (routes[req.url!] ?? ((_q, r) => r.writeHead(404).end()))(req, res);

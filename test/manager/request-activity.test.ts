@@ -10,7 +10,7 @@ const T0 = 1_700_000_000_000;
 /** Answers with the status given in the URL's `status` parameter (200 by default). */
 const statusOf = (input: RequestInfo | URL) => {
   const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-  return Number(new URL(url, 'http://app.test').searchParams.get('status') ?? 200);
+  return Number(new URL(url, `${location.origin}`).searchParams.get('status') ?? 200);
 };
 
 let originalFetch: typeof fetch;
@@ -119,8 +119,8 @@ describe('activity', () => {
   });
 
   it.each([
-    ['a URL object', () => new URL('http://app.test/api/items')],
-    ['a Request', () => new Request('http://app.test/api/items')],
+    ['a URL object', () => new URL(`${location.origin}/api/items`)],
+    ['a Request', () => new Request(`${location.origin}/api/items`)],
   ])('counts %s too', async (_name, input) => {
     const session = make();
     session.start();
@@ -146,9 +146,9 @@ describe('activity', () => {
   it('the ignore predicate gets the URL of a Request or URL object as a string', async () => {
     const ignore = vi.fn(() => true);
     make({ activity: [requestActivity({ ignore })] }).start();
-    await fetch(new URL('http://app.test/a'));
-    await fetch(new Request('http://app.test/b'));
-    expect(ignore.mock.calls).toEqual([['http://app.test/a'], ['http://app.test/b']]);
+    await fetch(new URL(`${location.origin}/a`));
+    await fetch(new Request(`${location.origin}/b`));
+    expect(ignore.mock.calls).toEqual([[`${location.origin}/a`], [`${location.origin}/b`]]);
   });
 
   it('a request made after stop() is not activity', async () => {
@@ -238,6 +238,46 @@ describe('proof and revocation', () => {
   });
 });
 
+describe('only requests to the app\'s API speak for the session', () => {
+  it.each([
+    ['a third-party tile server', 'https://tiles.example.net/1/2/3.png'],
+    ['another origin with the same host name and another port', 'http://localhost:9/api/items'],
+    ['a look-alike host', `${location.protocol}//${location.host.replace(":", ".evil.example:")}/api/items`],
+  ])('a 401 from %s never ends the session, counts or proves nothing (default api: the page origin)', async (_name, url) => {
+    const session = make({ idleTimeout: 10 * MIN, check: { url: '/api/session', interval: 15 * MIN } });
+    const log = record(session);
+    session.start();
+    await vi.advanceTimersByTimeAsync(5 * MIN);
+    const response = await fetch(`${url}?status=401`);
+    expect(response.status).toBe(401); // the app still gets its answer
+    await fetch(url);
+    expect(session.state).toBe('active');
+    expect(session.remaining()).toBe(5 * MIN); // not activity
+    await vi.advanceTimersByTimeAsync(4 * MIN);
+    expect(log.filter(([type]) => type === 'activity' || type === 'expired')).toEqual([]);
+  });
+
+  it('api lists the origins and URL prefixes that are the app\'s API; only they count, prove and revoke', async () => {
+    const api = ['https://api.example.com', '/v2/'];
+    const session = make({ activity: [requestActivity({ api })] });
+    const log = record(session);
+    session.start();
+    await vi.advanceTimersByTimeAsync(5 * MIN);
+    await fetch('https://api.example.com/items'); // activity
+    expect(session.remaining()).toBe(10 * MIN);
+    await vi.advanceTimersByTimeAsync(MIN);
+    await fetch('/v1/items?status=401'); // the page's origin, but not in `api`
+    await fetch('https://example.com/items?status=401');
+    expect(session.state).toBe('active');
+    expect(session.remaining()).toBe(9 * MIN);
+    await fetch(`${location.origin}/v2/items`);
+    expect(session.remaining()).toBe(10 * MIN);
+    await fetch('https://api.example.com/me?status=401');
+    expect(session.state).toBe('expired');
+    expect(log.filter(([type]) => type === 'expired')).toEqual([['expired', { reason: 'revoked' }, 6 * MIN]]);
+  });
+});
+
 describe("the session check's own requests", () => {
   it('are not activity and do not pass through the app’s wrapper', async () => {
     const session = make({ idleTimeout: 20 * MIN, warnBefore: 2 * MIN, check: { url: '/api/session', interval: 4 * MIN } });
@@ -269,6 +309,14 @@ describe('bad input', () => {
     (_name, ignore) => {
       expect(() => requestActivity({ ignore: ignore as unknown as (url: string) => boolean })).toThrow(TypeError);
       expect(() => requestActivity({ ignore: ignore as unknown as (url: string) => boolean })).toThrow(/ignore/);
+    },
+  );
+
+  it.each([['a string', 'https://api.example.com'], ['an empty array', []], ['an array with a number', [1]], ['an array with an empty string', ['']], ['null', null]])(
+    'api as %s is a TypeError naming it',
+    (_name, api) => {
+      expect(() => requestActivity({ api: api as unknown as string[] })).toThrow(TypeError);
+      expect(() => requestActivity({ api: api as unknown as string[] })).toThrow(/^sessionwarden: requestActivity\(\) option `api`/);
     },
   );
 

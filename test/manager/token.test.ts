@@ -79,7 +79,8 @@ describe('InvalidTokenError', () => {
     }
     expect(error).toBeInstanceOf(InvalidTokenError);
     expect((error as Error).message).toMatch(message);
-    expect((error as Error).message).toMatch(/^Invalid token specified: /);
+    // It says it is ours, and which option got the token.
+    expect((error as Error).message).toMatch(/^sessionwarden: option `token` got a malformed JWT: /);
   });
 
   it.each(malformed)('setToken() rejects %s and changes nothing', (_name, token, message) => {
@@ -93,6 +94,7 @@ describe('InvalidTokenError', () => {
     const snapshot = session.getSnapshot();
     const claims = session.claims;
     expect(() => session.setToken(token as string)).toThrow(message);
+    expect(() => session.setToken(token as string)).toThrow(/^sessionwarden: setToken\(\) got a malformed JWT: /);
     expect(() => session.setToken(token as string)).toThrow(InvalidTokenError);
     expect(session.token).toBe(good);
     expect(session.claims).toBe(claims);

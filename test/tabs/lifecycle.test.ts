@@ -21,14 +21,15 @@ describe('watchPage', () => {
 
     visibility.mockReturnValue('hidden');
     document.dispatchEvent(new Event('visibilitychange'));
-    window.dispatchEvent(new Event('pagehide'));
-    expect(hide.mock.calls).toEqual([[false], [true]]);
+    window.dispatchEvent(Object.assign(new Event('pagehide'), { persisted: false }));
+    window.dispatchEvent(Object.assign(new Event('pagehide'), { persisted: true }));
+    expect(hide.mock.calls).toEqual([[false], [true, false], [true, true]]);
 
     stop();
     for (const type of ['focus', 'pageshow', 'online', 'pagehide']) window.dispatchEvent(new Event(type));
     for (const type of ['visibilitychange', 'resume']) document.dispatchEvent(new Event(type));
     expect(wake).toHaveBeenCalledTimes(5);
-    expect(hide).toHaveBeenCalledTimes(2);
+    expect(hide).toHaveBeenCalledTimes(3);
     visibility.mockRestore();
   });
 });
