@@ -7,6 +7,7 @@ export default defineConfig({
     'vue/index': 'src/vue/index.ts',
     'svelte/index': 'src/svelte/index.ts',
     'element/index': 'src/element/index.ts',
+    'testing/index': 'src/testing/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
