@@ -5,11 +5,13 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
 
 const OUT = 'dist/angular';
 if (!existsSync('dist/index.d.ts')) throw new Error('build-angular: dist/index.d.ts is missing: run tsup first');
-const ngc = createRequire(import.meta.url).resolve('@angular/compiler-cli/bundles/src/bin/ngc.js');
+const cli = createRequire(import.meta.url).resolve('@angular/compiler-cli/package.json');
+const ngc = join(dirname(cli), JSON.parse(readFileSync(cli, 'utf8')).bin.ngc);
 execFileSync(process.execPath, [ngc, '-p', 'src/angular/tsconfig.json'], { stdio: 'inherit' });
 // CommonJS for test runners that require() (Jest): the same declarations, linked by the JIT compiler there.
 await build({

@@ -114,7 +114,7 @@ function bind(manager: SessionManager, owned: boolean): Session {
  */
 export function injectSession(): Session {
   const session = inject(SESSION, { optional: true });
-  if (!session) throw new Error('sessionwarden: injectSession() needs provideSession(…) in the app’s providers');
+  if (!session) throw new Error('sessionwarden: injectSession() needs provideSession() in the app providers');
   return session;
 }
 

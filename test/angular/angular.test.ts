@@ -1,6 +1,6 @@
 import './testbed';
-import { Component, computed, PLATFORM_ID, provideZonelessChangeDetection, type ComponentFixture } from '@angular/core';
-import { TestBed } from '@angular/core/testing';
+import { Component, computed, PLATFORM_ID, provideZonelessChangeDetection } from '@angular/core';
+import { TestBed, type ComponentFixture } from '@angular/core/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SessionManager, type SessionEvents } from '../../src';
 import { injectSession, onSessionEvent, provideSession, SwCan, SwRole, type Session } from '../../src/angular';
@@ -46,6 +46,7 @@ const shown = (fixture: ComponentFixture<unknown>) =>
 const injectFromTestBed = (): Session => TestBed.runInInjectionContext(injectSession);
 
 beforeEach(() => {
+  expect(typeof (globalThis as { Zone?: unknown }).Zone).toBe('undefined'); // zoneless: no zone.js here
   vi.useFakeTimers({ now: 1_000_000 });
 });
 afterEach(() => {
