@@ -5,7 +5,7 @@ import { domActivity } from './activity/dom';
 export interface ResolvedOptions {
   idleTimeout: number;
   warnBefore: number;
-  activity: ActivitySource[];
+  activity: readonly ActivitySource[];
   ignoreActivityDuringWarning: boolean;
   sampleInterval: number;
   clockSkew: number | 'auto';

@@ -451,9 +451,13 @@ export class SessionManager {
       // Back to a page whose session ended (the app had left it) restores it from the back/forward
       // cache as it was: say it again, so the app leaves it again.
       if (typeof addEventListener !== 'function') return;
-      const onShow = (event: PageTransitionEvent) => event.persisted && this.#events.emit('expired', { reason });
+      let cached = false; // since the end: a restore that ends the session (on its wake-up) is not this one
+      const onHide = (event: PageTransitionEvent) => (cached = event.persisted);
+      const onShow = (event: PageTransitionEvent) => event.persisted && cached && this.#events.emit('expired', { reason });
+      addEventListener('pagehide', onHide);
       addEventListener('pageshow', onShow);
       this.#afterEnd = () => {
+        removeEventListener('pagehide', onHide);
         removeEventListener('pageshow', onShow);
         this.#afterEnd = () => {};
       };

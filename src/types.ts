@@ -70,7 +70,7 @@ export interface SessionOptions {
   /** Lead time of the `'warning'` event. Default `min(120_000, idleTimeout / 4)`; must be `< idleTimeout`. */
   warnBefore?: number;
   /** Activity sources. Default `[domActivity()]`; `[]` for none. */
-  activity?: ActivitySource[];
+  activity?: readonly ActivitySource[];
   /** While the warning is shown, only `extend()` keeps the session. Default `true`. */
   ignoreActivityDuringWarning?: boolean;
   /** At most one cross-tab activity message, storage write and `'activity'` event per interval. Default `5_000`. */

@@ -65,7 +65,8 @@ const PAGE = (options: string) => `<!doctype html><html><head><title>sessionward
 <script type="module">
   import { SessionManager } from '/lib.js';
   const options = ${options};
-  if (options.refresh) options.refresh = () => fetch('/refresh', { method: 'POST' }).then((r) => r.text());
+  // The page's clock (maybe Playwright's) tells the test server when "now" is, so tokens fit the page's time.
+  if (options.refresh) options.refresh = (signal) => fetch('/refresh?now=' + Date.now(), { method: 'POST', signal }).then((r) => r.text());
   window.events = [];
   window.persisted = [];
   addEventListener('pageshow', (e) => window.persisted.push(e.persisted));
@@ -96,6 +97,10 @@ export interface Settings {
   refreshDelay: number;
   /** Lifetime (s) of the tokens `/refresh` issues. */
   refreshLifetime: number;
+  /** The numbers (1, 2, …) of the `/refresh` calls that never answer, as on a flaky network. */
+  refreshHangs: number[];
+  /** The `sub` of the tokens `/refresh` issues. */
+  refreshSub: string | undefined;
 }
 
 export interface TestServer {
@@ -104,6 +109,8 @@ export interface TestServer {
   /** The API calls (`/check`, `/refresh`, `/beacon`) in the order they arrived, with when (epoch ms). */
   calls: { path: string; at: number }[];
   settings: Settings;
+  /** The numbers of the `/refresh` calls that were answered with a token, in order. */
+  answered: number[];
   /** Zeroes the counters and restores the default settings. */
   reset: () => void;
   close: () => Promise<void>;
@@ -114,9 +121,11 @@ export async function serve(): Promise<TestServer> {
   const bundle = await build({ entryPoints: ['src/index.ts'], bundle: true, format: 'esm', write: false, target: 'es2022' });
   const lib = bundle.outputFiles[0]!.text;
   const hits: Hits = { check: 0, refresh: 0, beacon: 0 };
+  const answered: number[] = [];
   const calls: TestServer['calls'] = [];
-  const defaults: Settings = { refreshDelay: 0, refreshLifetime: 600 };
+  const defaults: Settings = { refreshDelay: 0, refreshLifetime: 600, refreshHangs: [], refreshSub: undefined };
   const settings: Settings = { ...defaults };
+  const hanging: ServerResponse[] = [];
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const send = (type: string, body: string, status = 200) => {
@@ -134,9 +143,12 @@ export async function serve(): Promise<TestServer> {
     }
     if (url.pathname === '/refresh') {
       const n = ++hits.refresh;
+      if (settings.refreshHangs.includes(n)) return void hanging.push(res);
       setTimeout(() => {
-        const now = Math.floor(Date.now() / 1000);
-        send('text/plain', jwt({ iat: now, exp: now + settings.refreshLifetime, n }));
+        // The page's time when it says it (its clock may be Playwright's), else this server's.
+        const now = Math.floor(Number(url.searchParams.get('now') || Date.now()) / 1000);
+        send('text/plain', jwt({ iat: now, exp: now + settings.refreshLifetime, n, sub: settings.refreshSub }));
+        answered.push(n);
       }, settings.refreshDelay);
       return;
     }
@@ -154,12 +166,16 @@ export async function serve(): Promise<TestServer> {
     hits,
     calls,
     settings,
+    answered,
     reset: () => {
       for (const name of Object.keys(hits)) hits[name as keyof Hits] = 0;
       calls.length = 0;
+      answered.length = 0;
+      for (const res of hanging.splice(0)) res.destroy();
       Object.assign(settings, defaults);
     },
     close: () => new Promise((resolve) => {
+      for (const res of hanging.splice(0)) res.destroy();
       server.closeAllConnections();
       server.close(() => resolve());
     }),

@@ -195,6 +195,17 @@ describe('the back/forward cache', () => {
     ]);
   });
 
+  it('a session that ends on the restore itself (news read on wake-up) emits expired once', () => {
+    const a = make({ crossTab: 'bf2', storageKey: 'bf2' });
+    const log = record(a);
+    a.start();
+    transition('pagehide', true);
+    localStorage.setItem('bf2', JSON.stringify({ v: 1, lastActivity: Date.now(), ended: 'logout', endedAt: Date.now() }));
+    document.dispatchEvent(new Event('visibilitychange')); // Chrome shows the page before its pageshow
+    transition('pageshow', true);
+    expect(log.map(([type, payload]) => [type, payload])).toEqual([['expired', { reason: 'logout' }]]);
+  });
+
   it('destroy() and a new session (setToken + start) stop the re-emission', () => {
     const added = vi.spyOn(window, 'addEventListener');
     const removed = vi.spyOn(window, 'removeEventListener');
