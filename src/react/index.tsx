@@ -142,3 +142,4 @@ export interface RequireRoleProps {
 export function RequireRole({ role, fallback = null, children }: RequireRoleProps) {
   return <>{useSession().hasRole(role) ? children : fallback}</>;
 }
+export { WarningDialog, type SessionWarningDialogAttributes, type WarningDialogProps } from './dialog';

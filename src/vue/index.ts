@@ -94,3 +94,4 @@ export function useSession(): UseSession {
     manager: session,
   };
 }
+export { WarningDialog } from './dialog';

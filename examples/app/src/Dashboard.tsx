@@ -131,12 +131,3 @@ function Workspace() {
     </main>
   );
 }
-
-declare module 'react' {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
-  namespace JSX {
-    interface IntrinsicElements {
-      'session-warning-dialog': { ref?: (el: SessionWarningDialog | null) => void };
-    }
-  }
-}
