@@ -208,6 +208,20 @@ describe('<Can> and <RequireRole>', () => {
     manager.destroy();
   });
 
+  it.each(['logout', 'expiry'])('hide once the session ends (%s): roles end with it', (how) => {
+    vi.useFakeTimers();
+    const manager = new SessionManager({ ...options, idleTimeout: MIN, warnBefore: 10_000, token: jwt({ roles: ['editor', 'admin'] }) });
+    render(<SessionProvider manager={manager}><Status /></SessionProvider>);
+    expect(screen.getByText('edit posts')).toBeTruthy();
+    act(() => (how === 'logout' ? manager.logout() : void vi.advanceTimersByTime(MIN)));
+    expect(state()).toBe('expired');
+    expect(screen.getByText('read only')).toBeTruthy();
+    expect(screen.getByText('no admin')).toBeTruthy();
+    expect(screen.queryByText('edit posts')).toBeNull();
+    manager.destroy();
+    vi.useRealTimers();
+  });
+
   it('render nothing without a fallback', () => {
     const { container } = render(
       <SessionProvider options={options}>

@@ -170,6 +170,16 @@ describe('v-can', () => {
     manager.destroy();
   });
 
+  it('hides once the session ends: roles end with it', () => {
+    const manager = new SessionManager({ ...options, token: jwt({ role: 'editor' }) });
+    const wrapper = mount(Gated, { props: { permission: 'posts:edit' }, global: { plugins: [[sessionPlugin, manager]] } });
+    expect(display(wrapper)).toBe('flex');
+    manager.logout();
+    expect(display(wrapper)).toBe('none');
+    wrapper.unmount();
+    manager.destroy();
+  });
+
   it('can be registered by hand under another name', () => {
     const manager = new SessionManager({ ...options, token: jwt({ role: 'editor' }) });
     const vAllowed = canDirective(manager);
