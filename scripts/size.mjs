@@ -12,10 +12,13 @@ const FRAMEWORKS = ['react', 'react-dom', 'react/jsx-runtime', 'vue', 'svelte', 
 // real-browser fixes (locks let go in the back/forward cache, record repair, resume wake: +153 B),
 // then to 6,650 for two cross-tab fixes (the trailing activity share, and open tabs answering a close
 // beacon with a check: +110 B), net of dropping the storage-event channel fallback (-47 B), and to
-// 6,720 for the refresh mark (+82 B: a race between the lock and the channel let two tabs refresh).
+// 6,720 for the refresh mark (+82 B: a race between the lock and the channel let two tabs refresh),
+// then to 7,950 for the working day's rules (+1,236 B: abandoned refreshes and refresh(), one user per
+// session, the API scope of requests, no time from the future, roles ending, unknown option names,
+// bfcache-safe channel and the second 'expired'); issue 15's kernel is where this comes down.
 // `node bench/size-breakdown.mjs` shows where the bytes go; the 3 kB target is out of reach of
 // SPEC.md's feature set (see docs/benchmarks.md).
-const CORE_BUDGET = 6720;
+const CORE_BUDGET = 7950;
 /** [entry, brotli budget in bytes, what is external]. */
 const BUDGETS = [
   ['src/index.ts', CORE_BUDGET, FRAMEWORKS],
