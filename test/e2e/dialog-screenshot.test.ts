@@ -1,12 +1,13 @@
 // <session-warning-dialog> in real Chromium: a true modal <dialog> in a shadow root, focus in and
-// back out, Escape, and the screenshot of the README (docs/images/element-dialog.png).
+// back out, Escape, and the screenshot of the README (docs/images/element-dialog.png, refreshed by
+// `npm run screenshots`; `npm test` writes it to an ignored folder).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
 
-const SCREENSHOT = 'docs/images/element-dialog.png';
+const SHOTS = process.env.SCREENSHOTS ?? '.tmp/screenshots';
 const src = (path: string) => fileURLToPath(new URL(`../../src/${path}`, import.meta.url));
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
@@ -93,8 +94,8 @@ describe('<session-warning-dialog> in Chromium', () => {
       return text !== '2:00';
     }, undefined, { timeout: 3_000 });
 
-    mkdirSync('docs/images', { recursive: true });
-    await page.screenshot({ path: SCREENSHOT });
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: `${SHOTS}/element-dialog.png` });
 
     // Styling from the page: custom properties and ::part().
     await page.addStyleTag({ content: 'session-warning-dialog { --sw-accent: rgb(102, 51, 153) } session-warning-dialog::part(heading) { color: rgb(200, 0, 0) }' });

@@ -11,8 +11,9 @@ const DEMO_USERS = [
 export function Home({ onSignedIn }: { onSignedIn: (token: string) => void }) {
   const message = signedOutMessage(new URLSearchParams(location.search).get('signedOut'));
   const [error, setError] = useState<string | null>(null);
+  const [remember, setRemember] = useState(false);
   const signIn = (username: string, password = 'demo') =>
-    login(username, password).then(onSignedIn, (e: Error) => setError(e.message));
+    login(username, password, remember).then(onSignedIn, (e: Error) => setError(e.message));
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
@@ -23,6 +24,10 @@ export function Home({ onSignedIn }: { onSignedIn: (token: string) => void }) {
       <h1>sessionwarden demo</h1>
       {message && <p className="notice" role="status" data-testid="signed-out">{message}</p>}
       <p>Sign in as one of the demo users (password <code>demo</code>):</p>
+      <label className="remember">
+        <input type="checkbox" checked={remember} onChange={(event) => setRemember(event.currentTarget.checked)} />
+        Remember me (stay signed in after the browser closes)
+      </label>
       <div className="users">
         {DEMO_USERS.map(({ username, does }) => (
           <button key={username} className={`user ${username}`} onClick={() => void signIn(username)}>
@@ -37,7 +42,7 @@ export function Home({ onSignedIn }: { onSignedIn: (token: string) => void }) {
         <button type="submit">Sign in</button>
       </form>
       {error && <p className="error" role="alert">{error}</p>}
-      <p className="hint">Inactivity ends the session after 60 s, with a warning 20 s before; closing the browser ends it too.</p>
+      <p className="hint">Inactivity ends the session after 60 s, with a warning 20 s before; closing the browser ends it too, unless you asked to be remembered.</p>
     </main>
   );
 }

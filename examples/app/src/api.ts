@@ -1,32 +1,63 @@
-/** Demo timings; the e2e tests shorten them with `?idle=…&warn=…&grace=…` on the dashboard URL. */
+import type { SessionManager } from 'sessionwarden';
+
+/** Demo timings; `?idle=…&warn=…&grace=…` on the URL shortens them (for trying things out). */
 const query = new URLSearchParams(location.search);
 const ms = (name: string, fallback: number) => Number(query.get(name)) || fallback;
 export const timings = { idleTimeout: ms('idle', 60_000), warnBefore: ms('warn', 20_000), closeGrace: ms('grace', 10_000) };
 
+/** The page's query string with `signedOut` set (or removed, for `null`), as `?…` or `''`. */
+export const withQuery = ({ signedOut }: { signedOut: string | null }): string => {
+  const params = new URLSearchParams(location.search);
+  params.delete('signedOut');
+  if (signedOut) params.set('signedOut', signedOut);
+  const text = params.toString();
+  return text ? `?${text}` : '';
+};
+
+/** Where the "Remember me" choice of the last sign-in is kept: a preference, not a secret (never the token). */
+const REMEMBER_KEY = 'sessionwarden-demo:remember';
+
+/** Whether the last sign-in in this browser asked to be remembered (its refresh cookie survives a restart). */
+export const remembered = (): boolean => {
+  try {
+    return localStorage.getItem(REMEMBER_KEY) === '1';
+  } catch {
+    return false;
+  }
+};
+
 /**
  * The token lives in memory only (never in storage, out of reach of XSS persistence). A new tab
- * or a reload gets one from the HttpOnly refresh cookie. The cookie rotates on each use, so calls
- * are serialized across tabs with the same Web Lock sessionwarden uses for its refresh: a tab never
- * replays a value another tab has just rotated.
+ * or a reload gets one from the HttpOnly refresh cookie, which rotates on each use.
+ *
+ * This is the manager's `refresh` option, so it must not take the Web Lock
+ * `sessionwarden:refresh`: the manager already holds it while it calls this (one tab at a time),
+ * and asking for it again here would wait forever. A tab that needs a token now (a new tab) calls
+ * `session.refresh()`, which runs this under that lock. `signal` aborts a call the manager has
+ * given up on (after `refreshTimeout`).
  */
-export async function refreshToken(): Promise<string> {
-  const call = async () => {
-    const res = await fetch('/api/refresh', { method: 'POST' });
-    if (!res.ok) throw new Error(`refresh failed: ${res.status}`);
-    return ((await res.json()) as { token: string }).token;
-  };
-  return navigator.locks ? navigator.locks.request('sessionwarden:refresh', call) : call();
-}
-
-export async function login(username: string, password: string): Promise<string> {
-  const res = await fetch('/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
-  if (!res.ok) throw new Error(((await res.json()) as { error: string }).error);
+export async function refreshToken(signal?: AbortSignal): Promise<string> {
+  const res = await fetch('/api/refresh', { method: 'POST', signal });
+  if (!res.ok) throw new Error(`refresh failed: ${res.status}`);
   return ((await res.json()) as { token: string }).token;
 }
 
-/** An authenticated API call (counted as activity by requestActivity()). */
-export async function api<T>(token: string | null, path: string, init: RequestInit = {}): Promise<T> {
-  const res = await fetch(path, { ...init, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...init.headers } });
+/** Signs in; `remember` asks for a refresh cookie that survives a browser restart. */
+export async function login(username: string, password: string, remember = false): Promise<string> {
+  const res = await fetch('/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password, remember }) });
+  if (!res.ok) throw new Error(((await res.json()) as { error: string }).error);
+  try {
+    if (remember) localStorage.setItem(REMEMBER_KEY, '1');
+    else localStorage.removeItem(REMEMBER_KEY);
+  } catch {
+    // no storage: the session simply ends with the browser
+  }
+  return ((await res.json()) as { token: string }).token;
+}
+
+/** An authenticated API call with the session's current token, read when the call is made (counted as activity by requestActivity()). */
+export async function api<T>(session: SessionManager, path: string, init: RequestInit = {}): Promise<T> {
+  const res = await fetch(path, { ...init, headers: { 'content-type': 'application/json', authorization: `Bearer ${session.token}`, ...init.headers } });
   if (!res.ok) throw new Error(res.status === 403 ? 'Not allowed for your role (403)' : `Request failed (${res.status})`);
   return res.json() as Promise<T>;
 }

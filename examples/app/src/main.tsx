@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { defineSessionWarningDialog } from 'sessionwarden/element';
 import { Home } from './Home';
 import { Dashboard } from './Dashboard';
+import { withQuery } from './api';
 import './styles.css';
 
 defineSessionWarningDialog();
@@ -11,7 +12,7 @@ defineSessionWarningDialog();
 function App() {
   const [page, setPage] = useState(() => ({ path: location.pathname, token: null as string | null }));
   const signedIn = (token: string) => {
-    history.pushState(null, '', `/dashboard${location.search}`);
+    history.pushState(null, '', `/dashboard${withQuery({ signedOut: null })}`);
     setPage({ path: '/dashboard', token }); // in-page: a fresh login is a new session
   };
   return page.path.startsWith('/dashboard') ? <Dashboard initialToken={page.token} /> : <Home onSignedIn={signedIn} />;
