@@ -62,7 +62,11 @@ export function WarningDialog({ heading, message, extendLabel, logoutLabel, ...a
   const ref = useRef<SessionWarningDialog>(null);
   useEffect(() => {
     defineSessionWarningDialog();
-    ref.current!.session = session;
+    const element = ref.current!;
+    element.session = session;
+    // Let go on cleanup, so that the next effect listens again: StrictMode's double effects destroy
+    // (and forget the handlers of) a manager the provider owns before starting it again.
+    return () => void (element.session = null);
   }, [session]);
   return <session-warning-dialog ref={ref} heading={heading} message={message} extend-label={extendLabel} logout-label={logoutLabel} {...attributes} />;
 }

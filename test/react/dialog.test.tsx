@@ -72,6 +72,14 @@ describe('<WarningDialog>', () => {
     expect(element().open).toBe(true);
   });
 
+  it('opens on the warning under StrictMode with a provider that owns its manager (destroyed and started again by the double effects)', () => {
+    render(<StrictMode><SessionProvider options={options}><WarningDialog /></SessionProvider></StrictMode>);
+    act(() => vi.advanceTimersByTime(40_000));
+    expect(element().open).toBe(true);
+    act(() => part('extend').click());
+    expect(element().open).toBe(false);
+  });
+
   it('throws outside a provider', () => {
     vi.spyOn(console, 'error').mockImplementation(() => {});
     expect(() => render(<WarningDialog />)).toThrow('sessionwarden/react: useSession() and its components must be used inside <SessionProvider>');

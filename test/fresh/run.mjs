@@ -1,0 +1,138 @@
+// Fresh apps on the packed tarball, as a user gets them: each app under test/fresh/<name>/ is copied
+// to a temporary directory, its dependencies are installed there with the tarball, and it is built
+// with its framework's own compiler (`npm run build`: tsc, vue-tsc, vite), failing on any error or
+// warning; `npm run build:dev` builds it again with NODE_ENV=development, where the frameworks warn.
+// Each page (dist/, dist-dev/, or the app itself when it has no build) then runs in real Chromium on
+// the page's clock: the adapter's gates, the warning dialog opening as a modal, its "Stay signed in",
+// the expiry, and no console warning or error. An app with its own run.mjs (Angular) runs that.
+// Needs `npm run build` first. `node test/fresh/run.mjs react vue` runs some; KEEP=1 keeps the temp dir.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const repo = resolve(here, '../..');
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+/** What a build must not print: a warning or an error, in the words of tsc, vue-tsc, Vite and Rolldown. */
+const COMPLAINT = /\bwarn(ing)?\b|\berror\b|\(!\)|\bdeprecated\b/i;
+
+const fail = (message) => {
+  throw new Error(`fresh: ${message}`);
+};
+const run = (command, args, cwd, env = {}) => {
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...env } });
+  const output = `${result.stdout}${result.stderr}`;
+  if (result.status !== 0) fail(`${command} ${args.join(' ')} failed in ${cwd}:\n${output}`);
+  return output;
+};
+
+const wanted = process.argv.slice(2);
+const apps = readdirSync(here).filter((name) => statSync(join(here, name)).isDirectory() && (!wanted.length || wanted.includes(name)));
+if (!existsSync(join(repo, 'dist/index.js'))) fail('dist/ is missing: run npm run build first');
+const temp = mkdtempSync(join(tmpdir(), 'sessionwarden-fresh-'));
+try {
+  const [{ filename }] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', temp], { cwd: repo, encoding: 'utf8' }));
+  const tarball = join(temp, filename);
+  for (const name of apps) {
+    if (existsSync(join(here, name, 'run.mjs'))) {
+      run(process.execPath, [join(here, name, 'run.mjs')], repo);
+      console.log(`fresh ${name}: passed (its own run.mjs)`);
+      continue;
+    }
+    const app = join(temp, name);
+    cpSync(join(here, name), app, { recursive: true, filter: (path) => !/[/\\](node_modules|dist|dist-dev)$/.test(path) });
+    const manifest = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8'));
+    manifest.dependencies = { ...manifest.dependencies, sessionwarden: `file:${tarball}` };
+    writeFileSync(join(app, 'package.json'), JSON.stringify(manifest, null, 2));
+    run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], app);
+    const pages = [];
+    for (const [script, out, env] of [['build', 'dist', {}], ['build:dev', 'dist-dev', { NODE_ENV: 'development' }]]) {
+      if (!manifest.scripts?.[script]) continue;
+      const output = run('npm', ['run', '--silent', script], app, env);
+      const complaints = output.split('\n').filter((line) => COMPLAINT.test(line));
+      if (complaints.length) fail(`${name}: npm run ${script} printed:\n${complaints.join('\n')}\n\n${output}`);
+      console.log(`fresh ${name}: npm run ${script} (${manifest.scripts[script]}): no warning`);
+      if (existsSync(join(app, out, 'index.html'))) pages.push([out, join(app, out)]);
+    }
+    if (!manifest.scripts?.build && existsSync(join(app, 'index.html'))) pages.push(['no build', app]);
+    for (const [label, root] of pages) {
+      await inChromium(root);
+      console.log(`fresh ${name} (${label}): gates, warning dialog, "Stay signed in" and expiry work in Chromium, with no console warning`);
+    }
+  }
+} finally {
+  if (process.env.KEEP) console.log(`fresh: kept ${temp}`);
+  else rmSync(temp, { recursive: true, force: true });
+}
+
+/**
+ * Serves `root` and checks the page in a fresh Chromium profile. Every app follows one contract: a
+ * session of 60 s idle time, warning 20 s before, a token with the role `editor` (who may
+ * `posts:edit`); `#state` shows the state; `#edit` shows only with `posts:edit` and `#read-only`
+ * only without it; `#admin` only with the role `admin`; one `<session-warning-dialog>` headed "Still there?".
+ */
+async function inChromium(root) {
+  const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml' };
+  const server = createServer((request, response) => {
+    const path = resolve(root, `.${decodeURIComponent(new URL(request.url, 'http://x').pathname)}`);
+    const file = path.startsWith(root + sep) && existsSync(path) && statSync(path).isFile() ? path : join(root, 'index.html');
+    response.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    response.end(readFileSync(file));
+  });
+  await new Promise((done) => server.listen(0, '127.0.0.1', done));
+  const profile = mkdtempSync(join(tmpdir(), 'sessionwarden-fresh-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  try {
+    const page = await context.newPage();
+    const problems = [];
+    page.on('pageerror', (error) => problems.push(String(error)));
+    page.on('console', (message) => ['error', 'warning'].includes(message.type()) && problems.push(message.text()));
+    page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
+    await page.clock.install({ time: Date.UTC(2025, 0, 6, 9) });
+    await page.goto(`http://127.0.0.1:${server.address().port}/`);
+    const expect = (what, actual, expected) => {
+      if (JSON.stringify(actual) !== JSON.stringify(expected)) fail(`${root}: ${what}: ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}\n${problems.join('\n')}`);
+    };
+    /** Waits (real time: the page's own work, not its clock) until `#state` says `state`. */
+    const until = (state) =>
+      page.waitForFunction((s) => document.querySelector('#state')?.textContent === s, state, { timeout: 10_000 })
+        .catch(async () => expect('state', await page.textContent('#state').catch(() => null), state));
+    await until('active');
+    const shown = () => page.evaluate(() => ['#edit', '#read-only', '#admin'].filter((selector) => document.querySelector(selector)?.checkVisibility()));
+    const dialog = () => page.evaluate(() => {
+      const element = document.querySelector('session-warning-dialog');
+      const inner = element?.shadowRoot?.querySelector('dialog');
+      return { open: element?.open ?? null, modal: inner?.matches(':modal') ?? null, focused: element?.shadowRoot?.activeElement?.getAttribute('part') ?? null };
+    });
+    expect('shown at start', await shown(), ['#edit']);
+    expect('dialog at start', await dialog(), { open: false, modal: false, focused: null });
+
+    await page.clock.runFor(39_000);
+    expect('state before the warning', await page.textContent('#state'), 'active');
+    await page.clock.runFor(1_000);
+    await until('warning');
+    expect('dialog at the warning', await dialog(), { open: true, modal: true, focused: 'extend' });
+    const element = page.locator('session-warning-dialog');
+    await element.getByRole('alertdialog', { name: 'Still there?' }).waitFor({ timeout: 2_000 });
+    await element.getByRole('button', { name: 'Stay signed in' }).click();
+    await until('active');
+    expect('dialog after "Stay signed in"', await dialog(), { open: false, modal: false, focused: null });
+
+    await page.clock.runFor(60_000);
+    await until('expired');
+    expect('shown once expired', await shown(), ['#read-only']);
+    expect('dialog once expired', (await dialog()).open, false);
+    expect('page errors and console warnings', problems, []);
+  } finally {
+    await context.close();
+    server.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
