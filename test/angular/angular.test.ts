@@ -1,5 +1,5 @@
 import './testbed';
-import { Component, computed, PLATFORM_ID, provideZonelessChangeDetection } from '@angular/core';
+import { ApplicationRef, Component, computed, PLATFORM_ID, provideZonelessChangeDetection } from '@angular/core';
 import { TestBed, type ComponentFixture } from '@angular/core/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SessionManager, type SessionEvents } from '../../src';
@@ -104,6 +104,13 @@ describe('provideSession', () => {
     expect(second).not.toBe(first);
     expect(second.state).toBe('active');
     expect(first.state).toBe('stopped');
+  });
+
+  it('starts the session when the app starts, before anything injects it', () => {
+    const start = vi.spyOn(SessionManager.prototype, 'start');
+    setup(provideSession(options));
+    TestBed.inject(ApplicationRef);
+    expect(start).toHaveBeenCalledTimes(1);
   });
 
   it('takes no options for the defaults', () => {
@@ -211,16 +218,27 @@ describe('*swCan and *swRole', () => {
 });
 
 describe('onSessionEvent', () => {
-  it('calls the handler until the component is destroyed, or until the returned function stops it', async () => {
+  it('calls the handler until the component is destroyed', async () => {
     setup(provideSession({ ...options, token: jwt({ role: 'editor' }) }));
     const fixture = TestBed.createComponent(Events);
     const { seen } = fixture.componentInstance;
     await vi.advanceTimersByTimeAsync(28 * MIN);
     expect(seen).toEqual([['warning', { reason: 'idle', expiresAt: 1_000_000 + 30 * MIN }]]);
-    fixture.componentInstance.off();
     fixture.destroy();
-    injectFromTestBed().logout();
+    const session = injectFromTestBed();
+    session.extend();
+    await vi.advanceTimersByTimeAsync(28 * MIN);
+    expect(session.state()).toBe('warning'); // a second warning, and the end, for no one
+    session.logout();
     expect(seen).toHaveLength(1);
+  });
+
+  it('stops calling the handler once the returned function is called', () => {
+    setup(provideSession({ ...options, token: jwt({ role: 'editor' }) }));
+    const { componentInstance } = TestBed.createComponent(Events);
+    componentInstance.off();
+    injectFromTestBed().logout();
+    expect(componentInstance.seen).toEqual([]);
   });
 
   it('rejects a handler that is not a function and an unknown event type', () => {
