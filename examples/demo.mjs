@@ -4,7 +4,11 @@ import { build as viteBuild } from 'vite';
 import { build } from 'esbuild';
 import { pathToFileURL } from 'node:url';
 
+const nodeEnv = process.env.NODE_ENV;
 await viteBuild({ configFile: 'examples/app/vite.config.ts', logLevel: 'warn' });
+// vite build sets NODE_ENV=production; this server on http://localhost is not production (its cookie is Secure only over https).
+if (nodeEnv === undefined) delete process.env.NODE_ENV;
+else process.env.NODE_ENV = nodeEnv;
 await build({ entryPoints: ['examples/server/main.ts'], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile: '.tmp/demo-server.mjs', logLevel: 'warning' });
 const { start } = await import(pathToFileURL('.tmp/demo-server.mjs').href);
 start({ staticDir: 'examples/app/dist' });

@@ -169,7 +169,7 @@ export function createApp(options: ServerOptions = {}): { app: Hono<Env>; store:
   const jsonBody = (c: Context<Env>): Promise<Record<string, unknown>> =>
     c.req.json().then((body: unknown) => (body && typeof body === 'object' ? (body as Record<string, unknown>) : {}), () => ({}));
 
-  app.use('*', securityHeaders(isSecure));
+  app.use('*', securityHeaders((c) => info(c).protocol === 'https:'));
   // Session answers must never be cached by the browser or a proxy.
   app.use('/api/*', async (c, next) => {
     await next();

@@ -64,9 +64,9 @@ export const hasType = (c: Context, ...types: (string | undefined)[]): boolean =
  * (`frame-ancestors 'none'`, with `X-Frame-Options: DENY` for old browsers): a framed app could be
  * clicked through by another site. `style-src` also allows inline styles because
  * `<session-warning-dialog>` puts its styles in a `<style>` element of its shadow root; scripts stay
- * `'self'` only. HSTS is sent only over https (`secure` says so), where it means something.
+ * `'self'` only. HSTS is sent only on answers over https (`https` says which), where it means something.
  */
-export function securityHeaders(secure: (c: Context) => boolean): MiddlewareHandler {
+export function securityHeaders(https: (c: Context) => boolean): MiddlewareHandler {
   const headers = secureHeaders({
     contentSecurityPolicy: {
       defaultSrc: ["'self'"],
@@ -86,6 +86,6 @@ export function securityHeaders(secure: (c: Context) => boolean): MiddlewareHand
   });
   return async (c, next) => {
     await headers(c, next);
-    if (secure(c)) c.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    if (https(c)) c.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
   };
 }
