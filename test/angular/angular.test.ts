@@ -4,6 +4,7 @@ import { TestBed, type ComponentFixture } from '@angular/core/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SessionManager, type SessionEvents } from '../../src';
 import { injectSession, onSessionEvent, provideSession, SwCan, SwRole, type Session } from '../../src/angular';
+import { mockSession } from '../../src/testing';
 import { jwt } from '../jwt';
 import { MIN, options } from './testbed-options';
 
@@ -214,6 +215,24 @@ describe('*swCan and *swRole', () => {
     injectFromTestBed().manager.setToken(jwt({ role: 'editor', name: 'Ada' }));
     await settle();
     expect((fixture.nativeElement as HTMLElement).querySelector('#edit')).toBe(edit);
+  });
+});
+
+describe('with sessionwarden/testing', () => {
+  it('takes a mockSession() whose snapshot a component test sets', async () => {
+    const session = mockSession({ roles: ['editor'], permissions: { editor: ['posts:edit'] } });
+    setup(provideSession(session));
+    const fixture = TestBed.createComponent(Status);
+    await settle();
+    expect([text(fixture, '#state'), shown(fixture)]).toEqual(['active', ['#edit']]);
+    session.set({ state: 'warning' });
+    await settle();
+    expect(text(fixture, '#state')).toBe('warning');
+    injectFromTestBed().extend();
+    expect([session.calls.start.length, session.calls.extend.length]).toEqual([1, 1]);
+    session.set({ state: 'expired' });
+    await settle();
+    expect([text(fixture, '#state'), shown(fixture)]).toEqual(['expired', ['#read-only']]);
   });
 });
 
