@@ -18,6 +18,8 @@ const BUILDS = [
   ['zone', 'production'],
   ['zoneless', 'production,zoneless'],
 ];
+/** What a build must not print (as test/fresh/run.mjs, plus esbuild's ▲ mark). */
+const COMPLAINT = /\bwarn(ing)?\b|\berror\b|\(!\)|\bdeprecated\b|▲/i;
 const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
@@ -50,7 +52,7 @@ try {
 
   for (const [name, configuration] of BUILDS) {
     const output = run(join(app, 'node_modules/.bin/ng'), ['build', '--configuration', configuration], app);
-    if (/WARNING|▲/.test(output)) fail(`ng build (${name}) warned:\n${output}`);
+    if (COMPLAINT.test(output)) fail(`ng build (${name}) complained:\n${output}`);
     console.log(`fresh angular: ng build --configuration ${configuration} (Angular ${version}, AOT): no warning`);
     const checks = await inChromium(join(app, 'dist', name, 'browser'));
     console.log(`fresh angular (${name}): directives, warning, extend and expiry work; 100 pointer moves ran ${checks} change detections`);
