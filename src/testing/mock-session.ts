@@ -10,7 +10,7 @@ export interface MockSessionInit extends Partial<SessionSnapshot> {
 }
 
 /** The calls made to a {@link MockSession}'s actions, each as its list of arguments (like a spy's `mock.calls`). */
-export type MockSessionCalls = Record<'start' | 'stop' | 'destroy' | 'extend' | 'logout' | 'setToken' | 'reportActivity', unknown[][]>;
+export type MockSessionCalls = Record<'start' | 'stop' | 'destroy' | 'extend' | 'logout' | 'setToken' | 'refresh' | 'reportActivity', unknown[][]>;
 
 const STATES: readonly SessionState[] = ['stopped', 'active', 'warning', 'expired'];
 const EVENTS = ['warning', 'extended', 'expired', 'activity', 'refreshed', 'checked', 'change', 'error'];
@@ -29,7 +29,7 @@ type Handler = (payload: never) => void;
  */
 export class MockSession extends SessionManager {
   /** The calls made to each action, in order, with their arguments: `calls.extend.length`. */
-  readonly calls: MockSessionCalls = { start: [], stop: [], destroy: [], extend: [], logout: [], setToken: [], reportActivity: [] };
+  readonly calls: MockSessionCalls = { start: [], stop: [], destroy: [], extend: [], logout: [], setToken: [], refresh: [], reportActivity: [] };
   #snapshot: SessionSnapshot = Object.freeze({ state: 'active', reason: null, warning: null, expiresAt: Infinity, claims: null, roles: [] });
   readonly #permissions: Record<string, readonly string[]>;
   readonly #token: string | null;
@@ -42,7 +42,7 @@ export class MockSession extends SessionManager {
     const { permissions = {}, token = null, ...fields } = init;
     need(typeof permissions === 'object' && permissions !== null && Object.values(permissions).every(Array.isArray), 'mockSession() option `permissions` must map roles to permission arrays');
     need(token === null || typeof token === 'string', 'mockSession() option `token` must be a string or null');
-    super({ activity: [], crossTab: false });
+    super(); // never started: its options do not matter
     this.#permissions = permissions;
     this.#token = token;
     this.set(fields);
@@ -194,6 +194,12 @@ export class MockSession extends SessionManager {
   /** Records the call with its token; changes nothing. */
   override setToken(token: string | null): void {
     this.calls.setToken.push([token]);
+  }
+
+  /** Records the call; changes nothing, and resolves to the `token` given to {@link mockSession}. */
+  override refresh(): Promise<string | null> {
+    this.calls.refresh.push([]);
+    return Promise.resolve(this.#token);
   }
 
   /** Records the call; changes nothing. */

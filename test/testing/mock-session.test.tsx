@@ -97,8 +97,8 @@ describe('mockSession', () => {
     expect(session.getSnapshot()).toMatchObject({ state: 'stopped', warning: null });
   });
 
-  it('records the calls to its actions and changes nothing', () => {
-    const session = mockSession({ state: 'warning' });
+  it('records the calls to its actions and changes nothing', async () => {
+    const session = mockSession({ state: 'warning', token: 'a.b.c' });
     const before = session.getSnapshot();
     session.start();
     session.extend();
@@ -106,10 +106,11 @@ describe('mockSession', () => {
     session.logout();
     session.setToken('t');
     session.reportActivity();
+    expect(await session.refresh()).toBe('a.b.c');
     session.stop();
-    expect(session.calls).toEqual({ start: [[]], stop: [[]], destroy: [], extend: [[], []], logout: [[]], setToken: [['t']], reportActivity: [[]] });
+    expect(session.calls).toEqual({ start: [[]], stop: [[]], destroy: [], extend: [[], []], logout: [[]], setToken: [['t']], refresh: [[]], reportActivity: [[]] });
     expect(session.getSnapshot()).toBe(before);
-    expect(session.token).toBeNull();
+    expect(session.token).toBe('a.b.c');
   });
 
   it('lets the runner spy on its actions', () => {
