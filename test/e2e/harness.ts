@@ -1,6 +1,8 @@
 // Shared helpers of the real-Chromium tests: a fresh browser profile per test, a tiny HTTP server
 // serving the library (bundled from source by esbuild), a test page and a fake API, and small
-// readers of the page's state. Time in the browser is real: wait on conditions, not sleeps.
+// readers of the page's state. Time is controlled, never waited for: where time is what a test is
+// about, Playwright's clock drives it (`pauseClock`, then `runFor`); where real time is unavoidable
+// (a tab closing, a lock handed over, a message crossing tabs, the network), wait on a condition.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -23,7 +25,10 @@ export interface Browser {
   dir: string;
   /** Quits the browser (as a user closing it: its pages get `pagehide`), keeping the profile. */
   quit: () => Promise<void>;
-  /** Starts the browser again on the same profile (same `localStorage`). */
+  /**
+   * Starts the browser again on the same profile (same `localStorage`). It is a new context: a test
+   * on Playwright's clock installs it again (`pauseClock`), at a later time for time to have passed.
+   */
   reopen: () => Promise<BrowserContext>;
   /** Quits the browser and deletes the profile. */
   close: () => Promise<void>;
@@ -59,12 +64,20 @@ const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('bas
 export const jwt = (claims: Record<string, unknown>) => `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.sig`;
 
 // The test page: a SessionManager from the options in the query string (`o`, JSON), exposed as
-// `window.session`, with every event logged in `window.events` and every `pageshow` in `window.persisted`.
+// `window.session`, with every event logged in `window.events`, every `pageshow` in `window.persisted`
+// and every `fetch` (the check's, the refresh's) in `window.requests`, with the page's time.
+// `restart: true` (not an option of the library) stops and starts the session at once, as React's StrictMode does.
 const PAGE = (options: string) => `<!doctype html><html><head><title>sessionwarden e2e</title></head><body>
 <p id="state">loading</p>
 <script type="module">
   import { SessionManager } from '/lib.js';
-  const options = ${options};
+  const { restart, ...options } = ${options};
+  window.requests = [];
+  const fetch0 = window.fetch;
+  window.fetch = (input, init) => {
+    window.requests.push({ path: new URL(input.url ?? String(input), location.href).pathname, at: Date.now() });
+    return fetch0(input, init);
+  };
   // The page's clock (maybe Playwright's) tells the test server when "now" is, so tokens fit the page's time.
   if (options.refresh) options.refresh = (signal) => fetch('/refresh?now=' + Date.now(), { method: 'POST', signal }).then((r) => r.text());
   window.events = [];
@@ -77,7 +90,7 @@ const PAGE = (options: string) => `<!doctype html><html><head><title>sessionward
   session.subscribe(() => (document.getElementById('state').textContent = session.state));
   window.session = session;
   session.start();
-  if (options.restart) {
+  if (restart) {
     session.stop(); // as React's StrictMode does with effects
     session.start();
   }
@@ -106,8 +119,8 @@ export interface Settings {
 export interface TestServer {
   url: string;
   hits: Hits;
-  /** The API calls (`/check`, `/refresh`, `/beacon`) in the order they arrived, with when (epoch ms). */
-  calls: { path: string; at: number }[];
+  /** The API calls (`/check`, `/refresh`, `/beacon`) in the order they arrived, with their query and when (epoch ms). */
+  calls: { path: string; search: string; at: number }[];
   settings: Settings;
   /** The numbers of the `/refresh` calls that were answered with a token, in order. */
   answered: number[];
@@ -136,7 +149,7 @@ export async function serve(): Promise<TestServer> {
     if (url.pathname === '/lib.js') return send('text/javascript', lib);
     if (url.pathname === '/page.html') return send('text/html', PAGE(url.searchParams.get('o') ?? '{}'));
     if (url.pathname === '/other.html') return send('text/html', '<!doctype html><p>another page</p>');
-    if (url.pathname.slice(1) in hits) calls.push({ path: url.pathname, at: Date.now() });
+    if (url.pathname.slice(1) in hits) calls.push({ path: url.pathname, search: url.search, at: Date.now() });
     if (url.pathname === '/check') {
       hits.check++;
       return send('application/json', JSON.stringify({ active: true, serverTime: Date.now() }));
@@ -206,7 +219,14 @@ export interface LoggedEvent {
   during?: string;
   expiresAt?: number;
 }
-type Win = { session: SessionManager; events: LoggedEvent[]; persisted: boolean[] };
+type Win = {
+  session: SessionManager;
+  events: LoggedEvent[];
+  persisted: boolean[];
+  requests: { path: string; at: number }[];
+  heard: Record<string, unknown[]>;
+  taps: BroadcastChannel[];
+};
 
 export const state = (page: Page) => page.evaluate(() => (window as unknown as Win).session.state);
 export const remaining = (page: Page) => page.evaluate(() => (window as unknown as Win).session.remaining());
@@ -236,26 +256,56 @@ export const record = (page: Page, key: string) =>
     }
   }, key);
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The requests (`fetch`) the page made to `path`, each with the page's time when it made it. */
+export const requests = async (page: Page, path: string) =>
+  (await page.evaluate(() => (window as unknown as Win).requests)).filter((r) => r.path === path);
 
-/** Real mouse movement over the page, every 100 ms for `ms`. */
-export async function moveFor(page: Page, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  for (let x = 0; Date.now() < until; x = (x + 7) % 300) {
+/**
+ * Installs Playwright's clock in every page of the context, present and future, paused at `at`: time
+ * moves only when the test runs it (`context.clock.runFor`). All tabs share it.
+ */
+export async function pauseClock(context: BrowserContext, at: number): Promise<void> {
+  await context.clock.install({ time: at - 1_000 });
+  await context.clock.pauseAt(at);
+}
+
+/**
+ * Real mouse movement over the page, every `step` ms of Playwright's clock (installed, paused) for
+ * `ms` of it; `settle` runs after each step, e.g. to wait until the other tabs have heard of it.
+ */
+export async function moveFor(page: Page, ms: number, settle?: () => Promise<unknown>, step = 100): Promise<void> {
+  for (let at = 0, x = 0; at < ms; at += step, x = (x + 7) % 300) {
     await page.mouse.move(10 + x, 10 + (x % 50));
-    await sleep(100);
+    await page.context().clock.runFor(step);
+    await settle?.();
   }
 }
 
-/** Counts the requests each page of the context makes to `path`. */
-export function countRequests(context: BrowserContext, path: string): Map<Page, number> {
-  const counts = new Map<Page, number>();
-  context.on('request', (request) => {
-    if (new URL(request.url()).pathname !== path) return;
-    const page = request.frame().page();
-    counts.set(page, (counts.get(page) ?? 0) + 1);
-  });
-  return counts;
+/** Closes the tab as a user does (its `pagehide` runs) and resolves once it is gone. */
+export async function closeTab(page: Page): Promise<void> {
+  await Promise.all([page.waitForEvent('close'), page.close({ runBeforeUnload: true })]);
+}
+
+/** How many pages of the origin hold Web Lock `name`, and how many wait for it. */
+export const lockCount = (page: Page, name: string) =>
+  page.evaluate(async (n) => {
+    const { held = [], pending = [] } = await navigator.locks.query();
+    return { held: held.filter((lock) => lock.name === n).length, pending: pending.filter((lock) => lock.name === n).length };
+  }, name);
+
+/**
+ * Listens on BroadcastChannel `name` in the page, beside the session's own channel (what the other
+ * tabs say, in the order they said it); returns the reader of what it heard.
+ */
+export async function tap(page: Page, name: string): Promise<() => Promise<unknown[]>> {
+  await page.evaluate((n) => {
+    const w = window as unknown as Win;
+    const heard: unknown[] = ((w.heard ??= {})[n] = []);
+    const channel = new BroadcastChannel(n);
+    channel.onmessage = ({ data }) => heard.push(data);
+    (w.taps ??= []).push(channel);
+  }, name);
+  return () => page.evaluate((n) => (window as unknown as Win).heard[n]!, name);
 }
 
 /**

@@ -1,12 +1,15 @@
 // One session across tabs, in real Chromium: real tabs, BroadcastChannel, Web Locks, localStorage.
+// Time is Playwright's clock, paused (all tabs share it): it moves only when a test runs it. What
+// crosses tabs or the network is real: the tests wait for it on conditions, never for a while.
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import {
-  call, countRequests, events, eventTypes, jwt, launch, moveFor, pageUrl, ready, record, remaining, sleep, state, suite,
-  waitForEvent, waitForState,
+  call, closeTab, events, eventTypes, jwt, launch, lockCount, moveFor, pageUrl, pauseClock, ready, record, remaining,
+  requests, state, suite, tap, waitForEvent, waitForState,
 } from './harness';
 
 const t = suite('e2e');
+const T0 = Date.UTC(2026, 11, 1, 8, 0, 0);
 beforeEach(async () => {
   t.browser = await launch();
 });
@@ -18,12 +21,55 @@ const opts = (extra: Record<string, unknown> = {}) =>
 const calm = (extra: Record<string, unknown> = {}) => opts({ idleTimeout: 60_000, warnBefore: 10_000, ...extra });
 const open = t.open;
 const errorsOf = async (page: Page) => (await events(page)).filter((e) => e.type === 'error');
+/** Playwright's clock, paused at T0. */
+const paused = () => pauseClock(t.browser.context, T0);
+const runFor = (ms: number) => t.browser.context.clock.runFor(ms);
+const evaluate = <T>(page: Page, script: string) => page.evaluate<T>(script);
+
+/**
+ * Every tab has heard the newest activity shared (the shared record's): its end is that activity
+ * plus `idleTimeout`, or its session is over (then the test's assertions say what went wrong).
+ */
+const heard = (pages: Page[], idleTimeout: number) => async () => {
+  const shared = ((await record(pages[0]!, t.key)) as { lastActivity: number }).lastActivity;
+  for (const page of pages) {
+    const [end, over] = await evaluate<[number, boolean]>(page, '[Date.now() + window.session.remaining(), window.session.state === "expired"]');
+    if (!over && end < shared + idleTimeout) return false;
+  }
+  return true;
+};
+const settled = (condition: () => Promise<boolean>, message: string) => expect.poll(condition, { timeout: 5_000, message }).toBe(true);
+
+/** The checks these tabs made (their `fetch` log) and the outcomes each heard ('checked'). */
+const checkLog = (tabs: Page[]) =>
+  Promise.all(tabs.map(async (tab) => ({ made: (await requests(tab, '/check')).length, heard: (await eventTypes(tab, ['checked'])).length })));
+/**
+ * Runs the clock `ms` in steps; after each, waits until every check made was answered and every
+ * tab heard its outcome: the clock never outruns the (real) network.
+ */
+async function runChecked(tabs: Page[], ms: number, step = 100): Promise<void> {
+  const base = await checkLog(tabs);
+  for (let at = 0; at < ms; at += step) {
+    await runFor(Math.min(step, ms - at));
+    await settled(async () => {
+      const log = await checkLog(tabs);
+      const made = log.reduce((sum, tab, i) => sum + tab.made - base[i]!.made, 0);
+      return log.every((tab, i) => tab.heard - base[i]!.heard === made);
+    }, 'every check answered and its outcome heard in every tab');
+  }
+}
+/** No tab refreshes or waits to: every refresh under way was answered. */
+const refreshDone = async (page: Page) => {
+  const { held, pending } = await lockCount(page, `${t.key}:refresh`);
+  return held + pending === 0;
+};
 
 describe('one session across tabs', () => {
   it('activity only in tab A keeps idle tab B alive past idleTimeout', async () => {
+    await paused();
     const a = await open(opts());
     const b = await open(opts());
-    await moveFor(a, 6_500); // > idleTimeout (4 s), real mouse events in A only
+    await moveFor(a, 6_500, () => settled(heard([a, b], 4_000), 'B heard A\'s activity'), 250); // > idleTimeout (4 s), real mouse events in A only
     expect(await state(b)).toBe('active');
     expect(await eventTypes(b, ['warning', 'expired'])).toEqual([]);
     expect(await eventTypes(a, ['warning', 'expired'])).toEqual([]);
@@ -31,6 +77,7 @@ describe('one session across tabs', () => {
   });
 
   it('logout in A ends B (and C) within 1 s', async () => {
+    // Real time: how fast the logout crosses (no clock: nothing here waits on a timer).
     const a = await open(calm());
     const b = await open(calm());
     const c = await open(calm());
@@ -47,9 +94,11 @@ describe('one session across tabs', () => {
   });
 
   it('extend in A clears the warning in B', async () => {
+    await paused();
     const a = await open(opts());
     const b = await open(opts());
-    await Promise.all([waitForState(a, 'warning', 5_000), waitForState(b, 'warning', 5_000)]);
+    await runFor(2_500); // the warning, 1.5 s before the idle end (4 s)
+    await Promise.all([waitForState(a, 'warning'), waitForState(b, 'warning')]);
     await call(a, 'extend');
     await waitForState(b, 'active', 1_000);
     expect(await eventTypes(b)).toEqual(['warning', 'extended']);
@@ -60,12 +109,13 @@ describe('one session across tabs', () => {
   });
 
   it('a reload keeps the session: same last activity, still active, no expiry', async () => {
+    await paused();
     const a = await open(opts({ idleTimeout: 6_000, warnBefore: 1_000 }));
     const b = await open(opts({ idleTimeout: 6_000, warnBefore: 1_000 }));
     const before = await record(a, t.key);
     expect(before).toMatchObject({ v: 1, lastActivity: expect.any(Number) });
-    await sleep(2_000);
-    await a.reload();
+    await runFor(2_000);
+    await a.reload(); // the new page's clock is the context's: 2 s after the start
     await ready(a);
     expect(await state(a)).toBe('active');
     expect(await eventTypes(a)).toEqual([]);
@@ -90,50 +140,72 @@ describe('activity shared on the leading edge of each sampleInterval', () => {
   // What a tab saw later in the window is shared once, through the one timer, before another tab
   // could warn on the older time: no flash of the dialog, one 'warning' per warning.
   it('an idle tab does not warn while another tab has unshared activity (sampleInterval trailing edge)', async () => {
+    await paused();
     const o = opts({ sampleInterval: 1_000 });
     const a = await open(o);
     const b = await open(o);
-    await sleep(1_100);
-    await moveFor(a, 900); // shared at its start only
-    await waitForState(a, 'warning', 4_000);
+    const inStep = () => settled(heard([a, b], 4_000), 'B heard A\'s activity');
+    await runFor(1_100);
+    await moveFor(a, 900, inStep); // shared at its start only
+    // B, knowing only 1.1 s, would warn at 3.6 s; A, at 1.9 s + 2.5 s. Step by step, so that what A
+    // shares (through its timer) reaches B before B's timer could fire on the older time.
+    for (let ms = 0; ms < 2_600 && (await state(a)) !== 'warning'; ms += 100) {
+      await runFor(100);
+      await inStep();
+    }
+    await waitForState(a, 'warning');
     expect(await eventTypes(b)).toEqual(['warning']);
   });
 });
 
 describe('one tab works for all', () => {
   it('with 3 tabs open, only one tab calls the check URL; when it closes, another takes over', async () => {
+    await paused();
     const o = calm({ check: { url: '/check', interval: 1_000 } });
     const tabs = [await open(o), await open(o), await open(o)];
-    const counts = countRequests(t.browser.context, '/check');
-    await sleep(3_300);
-    const callers = tabs.filter((t) => counts.get(t));
+    const checks = async (tab: Page) => (await requests(tab, '/check')).length;
+    await runChecked(tabs, 3_300);
+    const counts = await Promise.all(tabs.map(checks));
+    const callers = tabs.filter((_, i) => counts[i]);
     expect(callers).toHaveLength(1);
     const leader = callers[0]!;
-    expect(counts.get(leader)).toBeGreaterThanOrEqual(2);
-    expect(counts.get(leader)).toBeLessThanOrEqual(4);
+    expect(await checks(leader)).toBeGreaterThanOrEqual(2);
+    expect(await checks(leader)).toBeLessThanOrEqual(4);
     for (const tab of tabs) {
       // Every tab hears every outcome.
       expect((await eventTypes(tab, ['checked'])).length).toBeGreaterThanOrEqual(2);
     }
 
-    await leader.close({ runBeforeUnload: true });
-    counts.clear();
-    await sleep(2_600);
-    const next = tabs.filter((t) => t !== leader && counts.get(t));
-    expect(next).toHaveLength(1);
-    expect(counts.get(next[0]!)).toBeGreaterThanOrEqual(2);
+    await closeTab(leader);
+    const rest = tabs.filter((tab) => tab !== leader);
+    // The leader's lock goes to one of the others (the third still waits for it).
+    await settled(async () => JSON.stringify(await lockCount(rest[0]!, `${t.key}:leader`)) === '{"held":1,"pending":1}', 'another tab leads');
+    const before = await Promise.all(rest.map(checks));
+    await runChecked(rest, 2_600);
+    const made = (await Promise.all(rest.map(checks))).map((n, i) => n - before[i]!);
+    expect(rest.filter((_, i) => made[i])).toHaveLength(1);
+    expect(Math.max(...made)).toBeGreaterThanOrEqual(2);
   });
 
   it('two tabs due to refresh at the same moment call refresh once', async () => {
-    const now = Math.floor(Date.now() / 1000);
+    await paused();
+    const now = T0 / 1000;
     const token = jwt({ iat: now, exp: now + 8 });
     const o = calm({ warnBefore: 1_000, refreshBefore: 5_000, token, refresh: true });
     const a = await open(o);
     const b = await open(o);
     t.server.settings.refreshDelay = 300;
-    await moveFor(a, 1_000); // activity since the token was set: the refresh is due at exp - 5 s
-    await Promise.all([waitForEvent(a, 'refreshed', 8_000), waitForEvent(b, 'refreshed', 8_000)]);
-    await sleep(500);
+    // B's end is the token's, whatever it heard: what B's page heard on the session's channel says it.
+    const heardByB = await tap(b, t.key);
+    const inStep = () => settled(async () => {
+      const shared = ((await record(a, t.key)) as { lastActivity: number }).lastActivity;
+      return ((await heardByB()) as { k: string; at: number }[]).some((m) => m.k === 'activity' && m.at >= shared);
+    }, 'B heard A\'s activity');
+    await moveFor(a, 1_000, inStep); // activity since the token was set: the refresh is due at exp - 5 s
+    await runFor(2_000);
+    await Promise.all([waitForEvent(a, 'refreshed'), waitForEvent(b, 'refreshed')]);
+    // No refresh is under way nor waited for any more: a second call would have reached the server.
+    await settled(() => refreshDone(a), 'no refresh under way');
     expect(t.server.hits.refresh).toBe(1);
     const tokens = await Promise.all([a, b].map((t) => t.evaluate(() => (window as never as { session: { token: string } }).session.token)));
     expect(tokens[0]).toBe(tokens[1]);
@@ -141,19 +213,21 @@ describe('one tab works for all', () => {
   });
 
   it('two tabs extending a token warning at the same moment call refresh once', async () => {
-    const now = Math.floor(Date.now() / 1000);
+    await paused();
+    const now = T0 / 1000;
     const token = jwt({ iat: now, exp: now + 5 });
     // The token warning comes 3 s before exp; no refresh is due before it (refreshBefore < warnBefore).
     const o = calm({ warnBefore: 3_000, refreshBefore: 500, token, refresh: true });
     const a = await open(o);
     const b = await open(o);
-    const [wa, wb] = await Promise.all([waitForEvent(a, 'warning', 4_000), waitForEvent(b, 'warning', 4_000)]);
+    await runFor(2_000);
+    const [wa, wb] = await Promise.all([waitForEvent(a, 'warning'), waitForEvent(b, 'warning')]);
     expect([wa.reason, wb.reason]).toEqual(['token', 'token']);
     t.server.settings.refreshDelay = 400;
     await Promise.all([call(a, 'extend'), call(b, 'extend')]);
     await Promise.all([waitForEvent(a, 'refreshed', 3_000), waitForEvent(b, 'refreshed', 3_000)]);
     await Promise.all([waitForState(a, 'active', 1_000), waitForState(b, 'active', 1_000)]);
-    await sleep(500);
+    await settled(() => refreshDone(a), 'no refresh under way');
     expect(t.server.hits.refresh).toBe(1);
     expect(await eventTypes(b, ['expired'])).toEqual([]);
   });
@@ -161,40 +235,45 @@ describe('one tab works for all', () => {
 
 describe('garbage does not break the session', () => {
   it('garbage on the BroadcastChannel: one error event, the session keeps working', async () => {
+    await paused();
     const a = await open(calm());
     const b = await open(calm());
+    await runFor(1_000);
     await a.evaluate((name) => {
       const channel = new BroadcastChannel(name);
       for (const garbage of [{ k: 'end', reason: 'nonsense' }, 'garbage', { k: 'activity', at: 'soon' }, null, { k: 'token', token: 5, skew: 0 }, { k: 'extend', at: 'x' }]) {
         channel.postMessage(garbage);
       }
+      // Then a well-formed message: once B heard it, it has heard all the garbage (one sender: in order).
+      channel.postMessage({ k: 'activity', at: Date.now() });
       channel.close();
     }, t.key);
-    await sleep(300);
+    await settled(async () => (await remaining(b)) === 60_000, 'B heard the message after the garbage');
     expect(await state(b)).toBe('active');
     expect(await errorsOf(b)).toEqual([expect.objectContaining({ during: 'channel' })]);
     // Still one session: activity and logout still cross.
+    await runFor(500);
     const before = await remaining(b);
-    await sleep(500);
     await moveFor(a, 400);
-    await sleep(200);
-    expect(await remaining(b)).toBeGreaterThan(before);
+    await settled(async () => (await remaining(b)) > before, 'A\'s activity moved B\'s end');
     await call(a, 'logout');
     await waitForState(b, 'expired', 1_000);
     expect(await errorsOf(b)).toHaveLength(1);
   });
 
   it('garbage in localStorage: one error event, the record heals, a new tab continues the session', async () => {
+    await paused();
     const o = calm({ check: { url: '/check', interval: 1_000 } });
     const a = await open(o);
     const b = await open(o);
-    await moveFor(a, 300);
+    await moveFor(a, 300, () => settled(heard([a, b], 60_000), 'B heard A\'s activity'));
     const lastActivity = ((await record(a, t.key)) as { lastActivity: number }).lastActivity;
     await a.evaluate((k) => localStorage.setItem(k, '{not json'), t.key);
     // The leader's next check writes `provedAt` on top of the garbage (a pagehide writes `goneAt` alike)
     // and must keep the last activity: a record with none reads as "idle since 1970".
     const checks = (await eventTypes(a, ['checked'])).length;
-    await a.waitForFunction((c) => (window as never as { events: { type: string }[] }).events.filter((e) => e.type === 'checked').length > c + 1, checks, { timeout: 4_000 });
+    for (let ms = 0; ms < 4_000 && (await eventTypes(a, ['checked'])).length <= checks + 1; ms += 100) await runChecked([a, b], 100);
+    expect((await eventTypes(a, ['checked'])).length).toBeGreaterThan(checks + 1);
     const healed = await record(a, t.key);
     expect(healed).toMatchObject({ v: 1 });
     expect((healed as { lastActivity: number }).lastActivity).toBeGreaterThanOrEqual(lastActivity); // not 0: not idle for ages
