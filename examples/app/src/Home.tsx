@@ -26,7 +26,7 @@ export function Home({ onSignedIn }: { onSignedIn: (token: string) => void }) {
       <p>Sign in as one of the demo users (password <code>demo</code>):</p>
       <label className="remember">
         <input type="checkbox" checked={remember} onChange={(event) => setRemember(event.currentTarget.checked)} />
-        Remember me (stay signed in after the browser closes)
+        Remember me
       </label>
       <div className="users">
         {DEMO_USERS.map(({ username, does }) => (
@@ -42,7 +42,7 @@ export function Home({ onSignedIn }: { onSignedIn: (token: string) => void }) {
         <button type="submit">Sign in</button>
       </form>
       {error && <p className="error" role="alert">{error}</p>}
-      <p className="hint">Inactivity ends the session after 60 s, with a warning 20 s before; closing the browser ends it too, unless you asked to be remembered.</p>
+      <p className="hint">Inactivity ends the session after 60 s, with a warning 20 s before; closing the browser ends it too, unless you tick “Remember me”.</p>
     </main>
   );
 }
