@@ -39,7 +39,7 @@ export function setup(options: ServerOptions = {}) {
   const login = async (username: string, password = 'demo', init: RequestOptions & { remember?: boolean } = {}) => {
     const { remember, ...rest } = init;
     const res = await req('/api/login', { method: 'POST', json: { username, password, ...(remember === undefined ? {} : { remember }) }, ...rest });
-    const body = (await res.json()) as { token: string; user: { name: string; roles: string[] }; error?: string };
+    const body = (await res.json()) as { token: string; user: { name: string; roles: string[] }; remember?: boolean; error?: string };
     return { res, ...body, cookie: cookieOf(res) };
   };
   /** The check endpoint's status for a token. */
