@@ -42,8 +42,7 @@ try {
   const tarball = join(temp, filename);
   for (const name of apps) {
     if (existsSync(join(here, name, 'run.mjs'))) {
-      run(process.execPath, [join(here, name, 'run.mjs')], repo);
-      console.log(`fresh ${name}: passed (its own run.mjs)`);
+      process.stdout.write(run(process.execPath, [join(here, name, 'run.mjs')], repo));
       continue;
     }
     const app = join(temp, name);
