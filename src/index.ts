@@ -1,6 +1,13 @@
 export { SessionManager } from './session-manager';
+export { SessionCore } from './session-core';
 export { domActivity, type DomActivityOptions } from './activity/dom';
 export { requestActivity, type RequestActivityOptions } from './activity/requests';
+export { jwtToken, type JwtTokenOptions, type JwtTokenSignal } from './token/jwt-token';
+export { tokenRefresh, type TokenRefreshOptions, type TokenRefreshSignal } from './token/token-refresh';
+export { serverCheck } from './check/server-check';
+export { sharedTabs, type SharedTabsOptions } from './tabs/shared-tabs';
+export { closeDetection, type CloseDetectionOptions, type CloseDetectionSignal } from './lifecycle/close';
+export { beforeExpire } from './lifecycle/before-expire';
 export { InvalidTokenError } from './core/token';
 export type {
   ActivitySignals,
@@ -8,6 +15,7 @@ export type {
   CheckOptions,
   CheckOutcome,
   CheckResult,
+  CoreOptions,
   ExpireReason,
   JwtClaims,
   SessionEvents,
@@ -16,3 +24,4 @@ export type {
   SessionState,
   WarningReason,
 } from './types';
+export type { BusEvents, SessionContext, SessionSignal, SharedRecord, SignalHooks, TabMessage } from './signal';

@@ -1,3 +1,5 @@
+import type { SessionSignal } from './signal';
+
 /** The life of a session in one tab: `'stopped' → 'active' ⇄ 'warning' → 'expired'`. */
 export type SessionState = 'stopped' | 'active' | 'warning' | 'expired';
 
@@ -63,8 +65,8 @@ export interface ActivitySource {
   start(report: (at?: number) => void, signals: ActivitySignals): () => void;
 }
 
-/** Options of {@link SessionManager}. All durations in milliseconds, all times epoch ms. */
-export interface SessionOptions {
+/** Options of {@link SessionCore} (and of {@link SessionManager}). All durations in milliseconds, all times epoch ms. */
+export interface CoreOptions {
   /** Inactivity that ends the session. Default `1_800_000` (30 min); `Infinity` turns inactivity off. */
   idleTimeout?: number;
   /** Lead time of the `'warning'` event. Default `min(120_000, idleTimeout / 4)`; must be `< idleTimeout`. */
@@ -75,44 +77,36 @@ export interface SessionOptions {
   ignoreActivityDuringWarning?: boolean;
   /** At most one cross-tab activity message, storage write and `'activity'` event per interval. Default `5_000`. */
   sampleInterval?: number;
+  /** More signals, each a named import: e.g. `[serverCheck({ url: '/api/session' })]`. */
+  signals?: readonly SessionSignal[];
+  /** Prefix of storage keys, the channel name and Web Lock names. Default `'sessionwarden'`. */
+  storageKey?: string;
+  /** Role → permissions, for `can()`. Default `{}`. */
+  permissions?: Record<string, readonly string[]>;
+  /** The clock. Default `Date.now`. */
+  now?: () => number;
+}
+
+/** Options of {@link SessionManager}: the kernel's, the token's and the tabs', and a slot for each optional signal. */
+export interface SessionOptions extends CoreOptions {
   /** A JWT; its `exp` ends the session. `null`/`undefined` mean no token; `''` is malformed. */
   token?: string | null;
   /** An absolute end when there is no JWT (server clock, epoch ms); ends the session with reason `'token'`. */
   expiresAt?: number | null;
   /** Server minus client clock in ms, or `'auto'` (learned from `iat`, refined by each check). Default `'auto'`. */
   clockSkew?: number | 'auto';
-  /**
-   * Returns a new JWT; called `refreshBefore` ahead of `exp` if the user was active since the last
-   * refresh, one tab at a time, while sessionwarden holds the Web Lock `${storageKey}:refresh`: never
-   * ask for that lock inside it. `signal` aborts when the call is abandoned (`refreshTimeout`).
-   */
-  refresh?: (signal: AbortSignal) => Promise<string>;
-  /** Lead time of `refresh`. Default `warnBefore + 60_000`. */
-  refreshBefore?: number;
-  /** A `refresh` call still pending this long is abandoned (its signal aborts) and retried. Default `15_000`. */
-  refreshTimeout?: number;
-  /** The backup server check. */
-  check?: CheckOptions;
-  /** `'browser'`: end when the last tab closes; `'tab'`: this tab's own session, ends when it closes. Default `false`. */
-  endOnClose?: false | 'browser' | 'tab';
-  /** How long a page may be gone before a reload counts as a close. Default `10_000`. */
-  closeGrace?: number;
-  /** With `endOnClose`, a URL that receives a `navigator.sendBeacon` when the (last) tab is hidden for good. */
-  closeBeacon?: string;
-  /** Awaited (at most `beforeExpireTimeout`) before `'expired'`: the place to auto-save. */
-  beforeExpire?: (reason: ExpireReason) => Promise<void> | void;
-  /** Upper bound for `beforeExpire`. Default `3_000`. */
-  beforeExpireTimeout?: number;
+  /** Roles from the claims. Default `claims.roles ?? claims.role ?? []`. */
+  roles?: (claims: JwtClaims) => readonly string[];
   /** Share the session across tabs; a string names the channel. Default `true`. */
   crossTab?: boolean | string;
-  /** Key prefix in `localStorage` / `sessionStorage`. Default `'sessionwarden'`. */
-  storageKey?: string;
-  /** Roles from the claims. Default `claims.roles ?? claims.role ?? []`. */
-  roles?: (claims: JwtClaims) => string[];
-  /** Role → permissions, for `can()`. Default `{}`. */
-  permissions?: Record<string, readonly string[]>;
-  /** The clock. Default `Date.now`. */
-  now?: () => number;
+  /** The backup server check: `serverCheck({ url, interval, onFocus })`. */
+  check?: SessionSignal;
+  /** Refreshes the token before `exp`: `tokenRefresh(fetchToken, { before, timeout })`. */
+  refresh?: SessionSignal;
+  /** Ends the session when the browser or the tab closes: `closeDetection('browser' | 'tab', { grace, beacon })`. */
+  endOnClose?: SessionSignal;
+  /** Awaited before `'expired'`, the place to auto-save: `beforeExpire(save, { timeout })`. */
+  beforeExpire?: SessionSignal;
 }
 
 /** An immutable picture of the session; a new object only when something changed. */

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SessionManager, type SessionOptions } from '../src';
+import { SessionManager, type SessionOptions, beforeExpire } from '../src';
 
 const MIN = 60_000;
 const managers: SessionManager[] = [];
@@ -266,22 +266,22 @@ describe('SessionManager: stop, destroy, beforeExpire', () => {
 
   it('awaits beforeExpire (bounded) before emitting expired', async () => {
     let release!: () => void;
-    const beforeExpire = vi.fn(() => new Promise<void>((resolve) => (release = resolve)));
-    const session = make({ beforeExpire });
+    const save = vi.fn(() => new Promise<void>((resolve) => (release = resolve)));
+    const session = make({ beforeExpire: beforeExpire(save) });
     const expired = vi.fn();
     session.on('expired', expired);
     session.start();
     vi.advanceTimersByTime(30 * MIN);
     await vi.advanceTimersByTimeAsync(0);
-    expect(beforeExpire).toHaveBeenCalledWith('idle');
+    expect(save).toHaveBeenCalledWith('idle');
     expect(expired).not.toHaveBeenCalled();
     release();
     await vi.advanceTimersByTimeAsync(0);
     expect(expired).toHaveBeenCalledWith({ reason: 'idle' });
   });
 
-  it('gives up on a slow beforeExpire after beforeExpireTimeout, and reports a failing one', async () => {
-    const slow = make({ beforeExpire: () => new Promise(() => {}), beforeExpireTimeout: 1000 });
+  it('gives up on a slow beforeExpire after its timeout, and reports a failing one', async () => {
+    const slow = make({ beforeExpire: beforeExpire(() => new Promise(() => {}), { timeout: 1000 })});
     const expired = vi.fn();
     slow.on('expired', expired);
     slow.start();
@@ -291,7 +291,7 @@ describe('SessionManager: stop, destroy, beforeExpire', () => {
     await vi.advanceTimersByTimeAsync(1);
     expect(expired).toHaveBeenCalledTimes(1);
 
-    const failing = make({ beforeExpire: () => Promise.reject(new Error('save failed')) });
+    const failing = make({ beforeExpire: beforeExpire(() => Promise.reject(new Error('save failed'))) });
     const error = vi.fn();
     failing.on('error', error);
     failing.on('expired', expired);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SessionManager, type SessionOptions } from '../src';
+import { SessionManager, type SessionOptions, tokenRefresh } from '../src';
 import { jwt, nowSec } from './jwt';
 
 const MIN = 60_000;
@@ -20,7 +20,7 @@ afterEach(() => {
 describe('refresh', () => {
   it('refreshes refreshBefore ahead of exp when the user was active since the last refresh', async () => {
     const refresh = vi.fn(async () => token());
-    const session = make({ token: token(), refresh }); // refreshBefore = warnBefore + 1 min = 3 min
+    const session = make({ token: token(), refresh: tokenRefresh(refresh) }); // refreshBefore = warnBefore + 1 min = 3 min
     const refreshed = vi.fn();
     const warning = vi.fn();
     session.on('refreshed', refreshed);
@@ -39,7 +39,7 @@ describe('refresh', () => {
 
   it('does not keep an idle user signed in: no activity, no refresh, the session ends at exp', async () => {
     const refresh = vi.fn(async () => token());
-    const session = make({ token: token(), refresh });
+    const session = make({ token: token(), refresh: tokenRefresh(refresh) });
     const expired = vi.fn();
     session.on('expired', expired);
     session.start();
@@ -50,7 +50,7 @@ describe('refresh', () => {
 
   it('refreshes when activity comes back after the refresh time, before the warning', async () => {
     const refresh = vi.fn(async () => token());
-    const session = make({ token: token(), refresh, sampleInterval: 0 });
+    const session = make({ token: token(), refresh: tokenRefresh(refresh), sampleInterval: 0 });
     session.start();
     await vi.advanceTimersByTimeAsync(7.5 * MIN); // past the refresh time, user idle
     expect(refresh).not.toHaveBeenCalled();
@@ -62,7 +62,7 @@ describe('refresh', () => {
   it('is single-flight within the tab', async () => {
     let resolve!: (t: string) => void;
     const refresh = vi.fn(() => new Promise<string>((r) => (resolve = r)));
-    const session = make({ token: token(), refresh });
+    const session = make({ token: token(), refresh: tokenRefresh(refresh) });
     session.start();
     await vi.advanceTimersByTimeAsync(8 * MIN); // idle: into the token warning
     expect(session.state).toBe('warning');
@@ -80,7 +80,7 @@ describe('refresh', () => {
       .mockRejectedValueOnce(new Error('offline 2'))
       .mockRejectedValueOnce(new Error('offline 3'))
       .mockImplementation(async () => token());
-    const session = make({ token: token(), refresh });
+    const session = make({ token: token(), refresh: tokenRefresh(refresh) });
     const errors: unknown[] = [];
     session.on('error', (e) => errors.push(e));
     session.start();
@@ -105,7 +105,7 @@ describe('refresh', () => {
     const refresh = vi.fn(async () => {
       throw new Error('down');
     });
-    const session = make({ token: token(), refresh });
+    const session = make({ token: token(), refresh: tokenRefresh(refresh) });
     const expired = vi.fn();
     session.on('expired', expired);
     session.on('error', () => {});
@@ -122,7 +122,7 @@ describe('refresh', () => {
 
   it('extend() during a token warning calls refresh; without refresh the token warning stays', async () => {
     const refresh = vi.fn(async () => token());
-    const withRefresh = make({ token: token(), refresh, storageKey: 'a' });
+    const withRefresh = make({ token: token(), refresh: tokenRefresh(refresh), storageKey: 'a' });
     withRefresh.start();
     await vi.advanceTimersByTimeAsync(8 * MIN); // idle: no automatic refresh; token warning
     expect(withRefresh.getSnapshot().warning).toBe('token');

@@ -13,3 +13,7 @@ export function readRoles(reader: (claims: JwtClaims) => readonly string[] | nul
   if (!Array.isArray(roles) || roles.some((role) => typeof role !== 'string')) throw new TypeError('sessionwarden: option `roles` must return strings');
   return roles;
 }
+
+/** The default role reader: `claims.roles ?? claims.role ?? []`, a string becoming `[string]`. */
+export const defaultRoles = (claims: JwtClaims): string[] =>
+  [claims.roles ?? claims.role ?? []].flat().filter((role): role is string => typeof role === 'string');

@@ -1,7 +1,7 @@
 /** What the page tells the manager. */
 export interface PageSignals {
-  /** The page may have slept, been throttled or frozen: re-check the clock now. */
-  wake(focus: boolean): void;
+  /** The page may have slept, been throttled or frozen: re-check the clock now. `restored`: it came back from the back/forward cache. */
+  wake(focus: boolean, restored?: boolean): void;
   /**
    * The page is being hidden; `final` when it is being unloaded or put in the back/forward cache,
    * `cached` when it is going into that cache.
@@ -17,7 +17,7 @@ export interface PageSignals {
 export function watchPage(signals: PageSignals): () => void {
   const onVisibility = () => (document.visibilityState === 'visible' ? signals.wake(true) : signals.hide(false));
   const onFocus = () => signals.wake(true);
-  const onWake = () => signals.wake(false);
+  const onWake = (event: Event) => signals.wake(false, (event as PageTransitionEvent).persisted);
   const onPageHide = (event: Event) => signals.hide(true, (event as PageTransitionEvent).persisted);
   const listeners: [EventTarget, string, (event: Event) => void][] = [
     [document, 'visibilitychange', onVisibility],

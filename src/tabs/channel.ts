@@ -1,31 +1,21 @@
 import { wellFormed } from './record';
+import type { TabMessage } from '../signal';
 
-/** A message between the tabs of one session. Every field is validated on receipt. */
-export type TabMessage =
-  | { k: 'activity'; at: number; proved?: number }
-  | { k: 'warning' }
-  | { k: 'open' }
-  | { k: 'gone' }
-  | { k: 'extend'; at: number }
-  | { k: 'end'; reason: 'idle' | 'token' | 'revoked' | 'closed' | 'logout'; sub?: string }
-  | { k: 'token'; token: string | null; skew: number }
-  | { k: 'checked'; at: number; result: 'active'; skew: number };
+export type { TabMessage };
 
-/** Each kind of message, and the fields it must carry. */
+/** The fields each built-in kind of message must carry (a signal's own kinds are checked by their field types, and by the signal). */
 const KINDS: Record<string, string[]> = {
   activity: ['at'],
-  warning: [],
-  open: [],
-  gone: [],
   extend: ['at'],
   end: ['reason'],
   token: ['token', 'skew'],
-  checked: ['at', 'result', 'skew'],
+  skew: ['skew'],
+  checked: ['at', 'result'],
 };
 
-/** Whether `m` is a well-formed {@link TabMessage}. */
+/** Whether `m` is a well-formed {@link TabMessage}: a kind, its required fields, and every known field well-formed. */
 export const isTabMessage = (m: unknown): m is TabMessage =>
-  wellFormed(m, ['k']) && Object.hasOwn(KINDS, (m as TabMessage).k) && wellFormed(m, KINDS[(m as TabMessage).k]!);
+  wellFormed(m, ['k']) && wellFormed(m, KINDS[(m as TabMessage).k] ?? []);
 
 /** A channel to the other tabs. */
 export interface TabChannel {
@@ -34,8 +24,8 @@ export interface TabChannel {
 }
 
 /**
- * Opens the `BroadcastChannel` to the other tabs. Garbage is dropped and reported through
- * `onError`; without `BroadcastChannel` this tab works alone (reported the same way).
+ * Opens the `BroadcastChannel` to the other tabs (what arrives is passed to `receive` as it is);
+ * without `BroadcastChannel` this tab works alone (reported through `onError`).
  *
  * A page entering the back/forward cache closes the channel and opens it again when restored: a
  * message reaching a cached page makes Chrome evict it (`broadcastchannel-message`). What the
@@ -43,14 +33,14 @@ export interface TabChannel {
  */
 export function openChannel(
   name: string,
-  receive: (message: TabMessage) => void,
+  receive: (message: unknown) => void,
   onError: (error: unknown, during: string) => void,
 ): TabChannel | undefined {
   if (typeof BroadcastChannel !== 'function') return void onError(new TypeError('sessionwarden: no BroadcastChannel, this tab works alone'), 'channel');
   let channel: BroadcastChannel | undefined;
   const open = () => {
     channel = new BroadcastChannel(name);
-    channel.onmessage = ({ data }) => (isTabMessage(data) ? receive(data) : onError(new TypeError('sessionwarden: ignored a malformed cross-tab message'), 'channel'));
+    channel.onmessage = ({ data }) => receive(data);
   };
   const shut = () => {
     channel?.close();

@@ -1,24 +1,6 @@
-import type { ExpireReason } from '../types';
+import type { SharedRecord } from '../signal';
 
-/** The session record shared by the tabs of an origin (versioned; anything else reads as absent). */
-export interface SharedRecord {
-  v: 1;
-  /** Last activity in any tab (epoch ms). */
-  lastActivity: number;
-  /** Set once the session ended, with when. */
-  ended?: ExpireReason;
-  endedAt?: number;
-  /** Learned clock offset (server − client ms). */
-  skew?: number;
-  /** `exp` (seconds) of the newest token in use, so a tab can skip a refresh another tab did. */
-  tokenExp?: number;
-  /** Last proof that the server session is alive: a check or an app request's 2xx. */
-  provedAt?: number;
-  /** When the last page of the session was hidden for good (pagehide). */
-  goneAt?: number;
-  /** The user (`sub` claim) whose session this is: another user's token never continues it. */
-  sub?: string;
-}
+export type { SharedRecord };
 
 /** Every reason a session can end for: what the record and the channel accept. */
 export const REASONS: readonly string[] = ['idle', 'token', 'revoked', 'closed', 'logout'];
@@ -32,6 +14,7 @@ const FIELDS: Record<string, (value: unknown) => boolean> = {
   token: (value) => value === null || typeof value === 'string',
   result: (value) => value === 'active',
   sub: (value) => typeof value === 'string',
+  k: (value) => typeof value === 'string',
 };
 for (const key of ['lastActivity', 'endedAt', 'skew', 'tokenExp', 'provedAt', 'goneAt', 'at', 'proved']) FIELDS[key] = Number.isFinite;
 

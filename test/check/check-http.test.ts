@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../../src/check/check';
-import { SessionManager } from '../../src';
+import { SessionManager, serverCheck } from '../../src';
 import { stubPage } from '../node-page';
 
 let server: Server;
@@ -45,7 +45,7 @@ describe('check.url against a real HTTP server on 127.0.0.1', () => {
 
   it('ends a manager’s session with reason revoked on a 401', async () => {
     status = 401;
-    const session = new SessionManager({ crossTab: false, activity: [], check: { url: `${base}/api/session`, interval: 1 } });
+    const session = new SessionManager({ crossTab: false, activity: [], check: serverCheck({ url: `${base}/api/session`, interval: 1 }) });
     const expired = new Promise((resolve) => session.on('expired', resolve));
     session.start();
     await expect(expired).resolves.toEqual({ reason: 'revoked' });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SessionManager, requestActivity, type CheckResult, type SessionOptions } from '../../src';
+import { SessionManager, requestActivity, type CheckResult, type SessionOptions, serverCheck } from '../../src';
 import { CHECK_TIMEOUT } from '../../src/check/check';
 import { jwt, nowSec } from '../jwt';
 
@@ -37,7 +37,7 @@ afterEach(() => {
 describe('check.request', () => {
   it('checks every 15 minutes by default', async () => {
     const request = vi.fn(async (_signal: AbortSignal): Promise<CheckResult> => true);
-    const session = make({ check: { request } });
+    const session = make({ check: serverCheck({ request }) });
     const seen = results(session);
     session.start();
     await vi.advanceTimersByTimeAsync(15 * MIN - 1);
@@ -52,7 +52,7 @@ describe('check.request', () => {
 
   it('ends the session with reason revoked on false or { active: false }', async () => {
     for (const answer of [false, { active: false }] as CheckResult[]) {
-      const session = make({ check: { request: async () => answer, interval: MIN } });
+      const session = make({ check: serverCheck({ request: async () => answer, interval: MIN }) });
       const expired = vi.fn();
       session.on('expired', expired);
       session.start();
@@ -63,7 +63,7 @@ describe('check.request', () => {
 
   it('treats a thrown error or an odd answer as unknown, never a logout', async () => {
     const request = vi.fn().mockRejectedValueOnce(new Error('offline')).mockResolvedValueOnce({ nonsense: 1 }).mockResolvedValue(true);
-    const session = make({ check: { request, interval: 10 * MIN } });
+    const session = make({ check: serverCheck({ request, interval: 10 * MIN }) });
     const seen = results(session);
     session.start();
     await vi.advanceTimersByTimeAsync(10 * MIN + 30_000 + 60_000);
@@ -72,7 +72,7 @@ describe('check.request', () => {
   });
 
   it('uses expiresAt from the answer as the session end for a cookie session', async () => {
-    const session = make({ clockSkew: 0, warnBefore: 0, check: { request: async () => ({ active: true, expiresAt: Date.now() + 20 * MIN }), interval: 5 * MIN } });
+    const session = make({ clockSkew: 0, warnBefore: 0, check: serverCheck({ request: async () => ({ active: true, expiresAt: Date.now() + 20 * MIN }), interval: 5 * MIN }) });
     session.start();
     await vi.advanceTimersByTimeAsync(5 * MIN);
     expect(session.remaining()).toBe(20 * MIN); // was Infinity before the answer
@@ -80,7 +80,7 @@ describe('check.request', () => {
 
   it('aborts a check in flight on stop()', async () => {
     let signal!: AbortSignal;
-    const session = make({ check: { request: (s) => ((signal = s), new Promise(() => {})), interval: MIN } });
+    const session = make({ check: serverCheck({ request: (s) => ((signal = s), new Promise(() => {})), interval: MIN }) });
     session.start();
     await vi.advanceTimersByTimeAsync(MIN);
     expect(signal.aborted).toBe(false);
@@ -93,7 +93,7 @@ describe('check.url', () => {
   it('sends GET with the bearer token, no store; 2xx is active', async () => {
     const token = jwt({ exp: nowSec() + 86_400 });
     fetchMock.mockResolvedValue(response(200, { active: true }));
-    const session = make({ token, check: { url: '/api/session', interval: MIN } });
+    const session = make({ token, check: serverCheck({ url: '/api/session', interval: MIN }) });
     const seen = results(session);
     session.start();
     await vi.advanceTimersByTimeAsync(MIN);
@@ -106,7 +106,7 @@ describe('check.url', () => {
 
   it.each([401, 403])('ends the session with reason revoked on %i', async (status) => {
     fetchMock.mockResolvedValue(response(status));
-    const session = make({ check: { url: '/s', interval: MIN } });
+    const session = make({ check: serverCheck({ url: '/s', interval: MIN }) });
     const expired = vi.fn();
     session.on('expired', expired);
     session.start();
@@ -119,7 +119,7 @@ describe('check.url', () => {
       .mockResolvedValueOnce(response(500))
       .mockImplementationOnce((_url: string, init: RequestInit) => new Promise((_, reject) => init.signal!.addEventListener('abort', () => reject(new Error('aborted')))))
       .mockResolvedValueOnce(response(401));
-    const session = make({ check: { url: '/s', interval: 10 * MIN } });
+    const session = make({ check: serverCheck({ url: '/s', interval: 10 * MIN }) });
     const seen = results(session);
     const expired = vi.fn();
     session.on('expired', expired);
@@ -143,7 +143,7 @@ describe('check.url', () => {
 
   it('caps the backoff at the interval', async () => {
     fetchMock.mockResolvedValue(response(503));
-    const session = make({ check: { url: '/s', interval: 2 * MIN } });
+    const session = make({ check: serverCheck({ url: '/s', interval: 2 * MIN }) });
     session.start();
     await vi.advanceTimersByTimeAsync(2 * MIN + 30_000 + 60_000 + 120_000 + 120_000);
     expect(fetchMock).toHaveBeenCalledTimes(5);
@@ -151,7 +151,7 @@ describe('check.url', () => {
   });
 
   it('refines the clock offset from serverTime, moving the token end', async () => {
-    const session = make({ token: jwt({ exp: nowSec() + 3600 }), check: { url: '/s', interval: MIN } });
+    const session = make({ token: jwt({ exp: nowSec() + 3600 }), check: serverCheck({ url: '/s', interval: MIN }) });
     session.start();
     expect(session.remaining()).toBe(60 * MIN);
     fetchMock.mockImplementation(async () => response(200, { active: true, serverTime: Date.now() + 5 * MIN }));
@@ -160,7 +160,7 @@ describe('check.url', () => {
   });
 
   it('refines the clock offset from the Date header, to the second', async () => {
-    const session = make({ token: jwt({ exp: nowSec() + 3600 }), check: { url: '/s', interval: MIN } });
+    const session = make({ token: jwt({ exp: nowSec() + 3600 }), check: serverCheck({ url: '/s', interval: MIN }) });
     session.start();
     fetchMock.mockImplementation(async () => response(200, {}, { date: new Date(Date.now() - 2 * MIN).toUTCString() }));
     await vi.advanceTimersByTimeAsync(MIN);
@@ -171,7 +171,7 @@ describe('check.url', () => {
 
   it('runs at once when the page becomes visible after being hidden longer than the interval', async () => {
     fetchMock.mockResolvedValue(response(200));
-    const session = make({ check: { url: '/s', interval: 15 * MIN } });
+    const session = make({ check: serverCheck({ url: '/s', interval: 15 * MIN }) });
     session.start();
     setVisibility('hidden');
     vi.setSystemTime(Date.now() + 20 * MIN); // asleep: no timer ran
@@ -183,7 +183,7 @@ describe('check.url', () => {
 
   it('does not run on focus when the last check is recent, or with onFocus: false', async () => {
     fetchMock.mockResolvedValue(response(200));
-    const session = make({ check: { url: '/s', interval: 15 * MIN, onFocus: false } });
+    const session = make({ check: serverCheck({ url: '/s', interval: 15 * MIN, onFocus: false }) });
     session.start();
     vi.setSystemTime(Date.now() + 20 * MIN);
     window.dispatchEvent(new Event('focus'));
@@ -199,7 +199,7 @@ describe('check.url', () => {
 describe('check with requestActivity', () => {
   it('skips the check while the app’s own requests prove the session alive, and its own requests are not activity', async () => {
     fetchMock.mockResolvedValue(response(200));
-    const session = make({ idleTimeout: 30 * MIN, warnBefore: 2 * MIN, activity: [requestActivity()], check: { url: '/api/session' } });
+    const session = make({ idleTimeout: 30 * MIN, warnBefore: 2 * MIN, activity: [requestActivity()], check: serverCheck({ url: '/api/session' }) });
     session.start();
     for (let i = 0; i < 6; i++) {
       await vi.advanceTimersByTimeAsync(10 * MIN);
@@ -212,7 +212,7 @@ describe('check with requestActivity', () => {
 
   it('does not count the check’s own request as activity', async () => {
     fetchMock.mockResolvedValue(response(200));
-    const session = make({ idleTimeout: 30 * MIN, warnBefore: 2 * MIN, activity: [requestActivity()], check: { url: '/s', interval: 5 * MIN } });
+    const session = make({ idleTimeout: 30 * MIN, warnBefore: 2 * MIN, activity: [requestActivity()], check: serverCheck({ url: '/s', interval: 5 * MIN }) });
     const expired = vi.fn();
     session.on('expired', expired);
     session.start();

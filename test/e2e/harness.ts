@@ -70,8 +70,11 @@ export const jwt = (claims: Record<string, unknown>) => `${b64({ alg: 'none', ty
 const PAGE = (options: string) => `<!doctype html><html><head><title>sessionwarden e2e</title></head><body>
 <p id="state">loading</p>
 <script type="module">
-  import { SessionManager } from '/lib.js';
-  const { restart, ...options } = ${options};
+  import { SessionManager, serverCheck, tokenRefresh, closeDetection } from '/lib.js';
+  // The query's JSON may name the optional signals by their settings; the page makes each one.
+  const { restart, check, refresh, refreshBefore, refreshTimeout, endOnClose, closeGrace, closeBeacon, ...options } = ${options};
+  if (check) options.check = serverCheck(check);
+  if (endOnClose) options.endOnClose = closeDetection(endOnClose, { grace: closeGrace, beacon: closeBeacon });
   window.requests = [];
   const fetch0 = window.fetch;
   window.fetch = (input, init) => {
@@ -79,7 +82,7 @@ const PAGE = (options: string) => `<!doctype html><html><head><title>sessionward
     return fetch0(input, init);
   };
   // The page's clock (maybe Playwright's) tells the test server when "now" is, so tokens fit the page's time.
-  if (options.refresh) options.refresh = (signal) => fetch('/refresh?now=' + Date.now(), { method: 'POST', signal }).then((r) => r.text());
+  if (refresh) options.refresh = tokenRefresh((signal) => fetch('/refresh?now=' + Date.now(), { method: 'POST', signal }).then((r) => r.text()), { before: refreshBefore, timeout: refreshTimeout });
   window.events = [];
   window.persisted = [];
   addEventListener('pageshow', (e) => window.persisted.push(e.persisted));

@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SessionManager, type SessionEvents, type SessionOptions } from 'sessionwarden';
+import { SessionManager, type SessionEvents, type SessionOptions, serverCheck } from 'sessionwarden';
 import { runCheck } from '../../src/check/check';
 import { jwt as makeJwt } from '../jwt';
 import { stubPage } from '../node-page';
@@ -111,7 +111,7 @@ describe('runCheck against a real server', () => {
 describe('SessionManager with check.url against a real server', () => {
   /** A manager whose check is due 1 ms after start; resolves with the first 'checked' result. */
   const firstCheck = (path: string, options: SessionOptions = {}) => {
-    const session = new SessionManager({ crossTab: false, activity: [], idleTimeout: Infinity, ...options, check: { url: `${base}${path}`, interval: 1 } });
+    const session = new SessionManager({ crossTab: false, activity: [], idleTimeout: Infinity, ...options, check: serverCheck({ url: `${base}${path}`, interval: 1 }) });
     managers.push(session);
     const expired: SessionEvents['expired'][] = [];
     session.on('expired', (event) => expired.push(event));

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SessionManager, requestActivity, type CheckResult, type SessionOptions } from 'sessionwarden';
+import { SessionManager, requestActivity, type CheckResult, type SessionOptions, serverCheck } from 'sessionwarden';
 import { jwt as makeJwt } from '../jwt';
 
 // The server revocation check: check.request and check.url, outcomes, backoff, timeout, abort,
@@ -54,7 +54,7 @@ describe('check.request', () => {
   it('runs every 15 minutes by default, with an AbortSignal, and emits checked', async () => {
     const signals: AbortSignal[] = [];
     const request = vi.fn(async (signal: AbortSignal): Promise<CheckResult> => (signals.push(signal), true));
-    const session = make({ check: { request } });
+    const session = make({ check: serverCheck({ request }) });
     const log = record(session);
     session.start();
     await vi.advanceTimersByTimeAsync(15 * MIN - 1);
@@ -72,7 +72,7 @@ describe('check.request', () => {
     ['{ active: true }', { active: true }],
     ['{ active: true, serverTime }', { active: true, serverTime: T0 }],
   ])('%s is active', async (_name, answer) => {
-    const session = make({ check: { request: async () => answer, interval: MIN } });
+    const session = make({ check: serverCheck({ request: async () => answer, interval: MIN }) });
     const log = record(session);
     session.start();
     await vi.advanceTimersByTimeAsync(MIN);
@@ -85,7 +85,7 @@ describe('check.request', () => {
     ['{ active: false }', { active: false }],
   ])("%s is revoked: the session ends with reason 'revoked'", async (_name, answer) => {
     const request = vi.fn(async () => answer);
-    const session = make({ check: { request, interval: MIN } });
+    const session = make({ check: serverCheck({ request, interval: MIN }) });
     const log = record(session);
     session.start();
     await vi.advanceTimersByTimeAsync(MIN);
@@ -103,7 +103,7 @@ describe('check.request', () => {
     ['an object without active', async () => ({ ok: true })],
     ['active as a string', async () => ({ active: 'false' })],
   ])('%s is unknown, never a logout', async (_name, request) => {
-    const session = make({ check: { request: request as () => Promise<CheckResult>, interval: MIN } });
+    const session = make({ check: serverCheck({ request: request as () => Promise<CheckResult>, interval: MIN }) });
     const log = record(session);
     session.start();
     await vi.advanceTimersByTimeAsync(MIN);
@@ -115,7 +115,7 @@ describe('check.request', () => {
     const request = vi.fn(async (): Promise<CheckResult> => {
       throw new Error('503');
     });
-    const session = make({ check: { request, interval: 5 * MIN } });
+    const session = make({ check: serverCheck({ request, interval: 5 * MIN }) });
     const log = record(session);
     session.start();
     await vi.advanceTimersByTimeAsync(60 * MIN);
@@ -129,7 +129,7 @@ describe('check.request', () => {
 
   it('an active answer after unknown ones ends the backoff: the next check is an interval later', async () => {
     const request = vi.fn<() => Promise<CheckResult>>().mockRejectedValueOnce(new Error('x')).mockRejectedValueOnce(new Error('y')).mockResolvedValue(true);
-    const session = make({ check: { request, interval: 10 * MIN } });
+    const session = make({ check: serverCheck({ request, interval: 10 * MIN }) });
     const log = record(session);
     session.start();
     await vi.advanceTimersByTimeAsync(10 * MIN + 90 * SEC + 10 * MIN);
@@ -144,7 +144,7 @@ describe('check.request', () => {
   it('a request that hangs times out after 10 s as unknown, its signal aborted', async () => {
     let signal: AbortSignal | undefined;
     const request = vi.fn((s: AbortSignal) => ((signal = s), new Promise<CheckResult>(() => {})));
-    const session = make({ check: { request, interval: MIN } });
+    const session = make({ check: serverCheck({ request, interval: MIN }) });
     const log = record(session);
     session.start();
     await vi.advanceTimersByTimeAsync(MIN + 10 * SEC - 1);
@@ -162,7 +162,7 @@ describe('check.request', () => {
   it('stop() aborts a check in flight; its late answer is dropped', async () => {
     let signal: AbortSignal | undefined;
     let answer!: (value: CheckResult) => void;
-    const session = make({ check: { request: (s) => ((signal = s), new Promise((resolve) => (answer = resolve))), interval: MIN } });
+    const session = make({ check: serverCheck({ request: (s) => ((signal = s), new Promise((resolve) => (answer = resolve))), interval: MIN }) });
     const log = record(session);
     session.start();
     await vi.advanceTimersByTimeAsync(MIN);
@@ -176,7 +176,7 @@ describe('check.request', () => {
   });
 
   it('uses expiresAt from the answer as the end of a cookie session', async () => {
-    const session = make({ clockSkew: 0, warnBefore: MIN, check: { request: async () => ({ active: true, expiresAt: T0 + 20 * MIN }), interval: 5 * MIN } });
+    const session = make({ clockSkew: 0, warnBefore: MIN, check: serverCheck({ request: async () => ({ active: true, expiresAt: T0 + 20 * MIN }), interval: 5 * MIN }) });
     const log = record(session);
     session.start();
     expect(session.remaining()).toBe(Infinity);
@@ -190,7 +190,7 @@ describe('check.request', () => {
 describe('check.url', () => {
   it('GETs the URL with the bearer token and no-store; 2xx is active', async () => {
     const token = makeJwt({ sub: 'u1', exp: Math.floor(T0 / 1000) + 86_400 });
-    const session = make({ token, clockSkew: 0, check: { url: '/api/session', interval: MIN } });
+    const session = make({ token, clockSkew: 0, check: serverCheck({ url: '/api/session', interval: MIN }) });
     const log = record(session);
     session.start();
     await vi.advanceTimersByTimeAsync(MIN);
@@ -205,7 +205,7 @@ describe('check.url', () => {
   });
 
   it('sends no Authorization header without a token (a cookie session)', async () => {
-    const session = make({ check: { url: '/api/session', interval: MIN } });
+    const session = make({ check: serverCheck({ url: '/api/session', interval: MIN }) });
     session.start();
     await vi.advanceTimersByTimeAsync(MIN);
     expect(fetchMock.mock.calls[0]![1]?.headers).toEqual({});
@@ -214,7 +214,7 @@ describe('check.url', () => {
 
   it.each([200, 201, 204, 299])('%i is active', async (status) => {
     fetchMock.mockResolvedValue(json(status, { active: true }));
-    const session = make({ check: { url: '/s', interval: MIN } });
+    const session = make({ check: serverCheck({ url: '/s', interval: MIN }) });
     const log = record(session);
     session.start();
     await vi.advanceTimersByTimeAsync(MIN);
@@ -223,7 +223,7 @@ describe('check.url', () => {
 
   it('a 200 with a body that is not JSON is still active', async () => {
     fetchMock.mockResolvedValue(new Response('OK', { status: 200 }));
-    const session = make({ check: { url: '/s', interval: MIN } });
+    const session = make({ check: serverCheck({ url: '/s', interval: MIN }) });
     const log = record(session);
     session.start();
     await vi.advanceTimersByTimeAsync(MIN);
@@ -232,7 +232,7 @@ describe('check.url', () => {
 
   it('a 200 whose body says active: false is revoked', async () => {
     fetchMock.mockResolvedValue(json(200, { active: false }));
-    const session = make({ check: { url: '/s', interval: MIN } });
+    const session = make({ check: serverCheck({ url: '/s', interval: MIN }) });
     const log = record(session);
     session.start();
     await vi.advanceTimersByTimeAsync(MIN);
@@ -241,7 +241,7 @@ describe('check.url', () => {
 
   it.each([401, 403])("%i is revoked: the session ends with reason 'revoked'", async (status) => {
     fetchMock.mockResolvedValue(json(status));
-    const session = make({ check: { url: '/s', interval: MIN } });
+    const session = make({ check: serverCheck({ url: '/s', interval: MIN }) });
     const log = record(session);
     session.start();
     await vi.advanceTimersByTimeAsync(MIN);
@@ -251,7 +251,7 @@ describe('check.url', () => {
 
   it.each([500, 502, 503, 504, 404, 429, 302])('%i is unknown, never a logout', async (status) => {
     fetchMock.mockResolvedValue(new Response(null, { status }));
-    const session = make({ check: { url: '/s', interval: 10 * MIN } });
+    const session = make({ check: serverCheck({ url: '/s', interval: 10 * MIN }) });
     const log = record(session);
     session.start();
     await vi.advanceTimersByTimeAsync(10 * MIN + 30 * SEC);
@@ -261,7 +261,7 @@ describe('check.url', () => {
 
   it('a network error is unknown, never a logout', async () => {
     fetchMock.mockRejectedValue(new TypeError('Failed to fetch'));
-    const session = make({ check: { url: '/s', interval: 10 * MIN } });
+    const session = make({ check: serverCheck({ url: '/s', interval: 10 * MIN }) });
     const log = record(session);
     session.start();
     await vi.advanceTimersByTimeAsync(10 * MIN);
@@ -271,7 +271,7 @@ describe('check.url', () => {
 
   it('a request that takes longer than 10 s is aborted and unknown', async () => {
     fetchMock.mockImplementation(hangingFetch);
-    const session = make({ check: { url: '/s', interval: 10 * MIN } });
+    const session = make({ check: serverCheck({ url: '/s', interval: 10 * MIN }) });
     const log = record(session);
     session.start();
     await vi.advanceTimersByTimeAsync(10 * MIN + 10 * SEC - 1);
@@ -285,7 +285,7 @@ describe('check.url', () => {
 
   it('a server that ignores the abort still times out after 10 s', async () => {
     fetchMock.mockImplementation(() => new Promise(() => {}));
-    const session = make({ check: { url: '/s', interval: 10 * MIN } });
+    const session = make({ check: serverCheck({ url: '/s', interval: 10 * MIN }) });
     const log = record(session);
     session.start();
     await vi.advanceTimersByTimeAsync(10 * MIN + 10 * SEC);
@@ -297,7 +297,7 @@ describe('check.url', () => {
       .mockResolvedValueOnce(json(500))
       .mockImplementationOnce(hangingFetch)
       .mockResolvedValueOnce(json(401));
-    const session = make({ check: { url: '/api/session', interval: 15 * MIN } });
+    const session = make({ check: serverCheck({ url: '/api/session', interval: 15 * MIN }) });
     const log = record(session);
     const calledAt: number[] = [];
     session.start();
@@ -332,7 +332,7 @@ describe('check.url', () => {
 
   it('stop() aborts the check request in flight', async () => {
     fetchMock.mockImplementation(hangingFetch);
-    const session = make({ check: { url: '/s', interval: MIN } });
+    const session = make({ check: serverCheck({ url: '/s', interval: MIN }) });
     const log = record(session);
     session.start();
     await vi.advanceTimersByTimeAsync(MIN);
@@ -347,7 +347,7 @@ describe('check.url', () => {
 
   it('destroy() aborts it too, and start() after stop() checks again on schedule', async () => {
     fetchMock.mockImplementation(hangingFetch);
-    const session = make({ check: { url: '/s', interval: MIN } });
+    const session = make({ check: serverCheck({ url: '/s', interval: MIN }) });
     session.start();
     await vi.advanceTimersByTimeAsync(MIN);
     session.stop();
@@ -363,7 +363,7 @@ describe('check.url', () => {
 
 describe('skipping while the app proves the session alive', () => {
   it('a 2xx app request through requestActivity() postpones the check by an interval', async () => {
-    const session = make({ activity: [requestActivity()], check: { url: '/api/session', interval: 15 * MIN } });
+    const session = make({ activity: [requestActivity()], check: serverCheck({ url: '/api/session', interval: 15 * MIN }) });
     const log = record(session);
     session.start();
     await vi.advanceTimersByTimeAsync(10 * MIN);
@@ -378,7 +378,7 @@ describe('skipping while the app proves the session alive', () => {
   });
 
   it('an app request every 10 minutes means no check at all', async () => {
-    const session = make({ activity: [requestActivity()], check: { url: '/api/session', interval: 15 * MIN } });
+    const session = make({ activity: [requestActivity()], check: serverCheck({ url: '/api/session', interval: 15 * MIN }) });
     const log = record(session);
     session.start();
     for (let i = 0; i < 12; i++) {
@@ -390,7 +390,7 @@ describe('skipping while the app proves the session alive', () => {
   });
 
   it('a failed app request (5xx, 403) proves nothing: the check still runs', async () => {
-    const session = make({ activity: [requestActivity()], check: { url: '/api/session', interval: 15 * MIN } });
+    const session = make({ activity: [requestActivity()], check: serverCheck({ url: '/api/session', interval: 15 * MIN }) });
     const log = record(session);
     session.start();
     await vi.advanceTimersByTimeAsync(10 * MIN);
@@ -403,7 +403,7 @@ describe('skipping while the app proves the session alive', () => {
 
   it('an app 2xx ends a check backoff: the next check is an interval after it', async () => {
     fetchMock.mockImplementation(async (url) => (url === '/api/session' ? json(503) : json(200)));
-    const session = make({ activity: [requestActivity()], check: { url: '/api/session', interval: 15 * MIN } });
+    const session = make({ activity: [requestActivity()], check: serverCheck({ url: '/api/session', interval: 15 * MIN }) });
     const log = record(session);
     session.start();
     await vi.advanceTimersByTimeAsync(15 * MIN + 10 * SEC);
@@ -418,7 +418,7 @@ describe('skipping while the app proves the session alive', () => {
 
 describe("the check's own requests are not activity", () => {
   it('check.url with requestActivity() installed: checks do not keep an idle user signed in', async () => {
-    const session = make({ idleTimeout: 20 * MIN, warnBefore: 2 * MIN, activity: [requestActivity()], check: { url: '/api/session', interval: 5 * MIN } });
+    const session = make({ idleTimeout: 20 * MIN, warnBefore: 2 * MIN, activity: [requestActivity()], check: serverCheck({ url: '/api/session', interval: 5 * MIN }) });
     const log = record(session);
     const activity = vi.fn();
     session.on('activity', activity);
@@ -436,7 +436,7 @@ describe("the check's own requests are not activity", () => {
       idleTimeout: 20 * MIN,
       warnBefore: 2 * MIN,
       activity: [requestActivity()],
-      check: { request: async (signal) => (await fetch('/api/me', { signal })).ok, interval: 5 * MIN },
+      check: serverCheck({ request: async (signal) => (await fetch('/api/me', { signal })).ok, interval: 5 * MIN }),
     });
   it('check.request that calls fetch with the given signal: not activity either', async () => {
     const session = withFetchingCheck();
@@ -465,7 +465,7 @@ describe("the check's own requests are not activity", () => {
 
 describe('onFocus', () => {
   it('when the page becomes visible after being hidden (asleep) longer than the interval, the check runs at once', async () => {
-    const session = make({ check: { url: '/s', interval: 15 * MIN } });
+    const session = make({ check: serverCheck({ url: '/s', interval: 15 * MIN }) });
     const log = record(session);
     session.start();
     await vi.advanceTimersByTimeAsync(5 * MIN);
@@ -479,7 +479,7 @@ describe('onFocus', () => {
   });
 
   it('window focus after a long absence checks at once too', async () => {
-    const session = make({ check: { url: '/s', interval: 15 * MIN } });
+    const session = make({ check: serverCheck({ url: '/s', interval: 15 * MIN }) });
     session.start();
     vi.setSystemTime(T0 + 16 * MIN);
     window.dispatchEvent(new Event('focus'));
@@ -487,7 +487,7 @@ describe('onFocus', () => {
   });
 
   it('becoming visible within the interval does not check', async () => {
-    const session = make({ check: { url: '/s', interval: 15 * MIN } });
+    const session = make({ check: serverCheck({ url: '/s', interval: 15 * MIN }) });
     session.start();
     await vi.advanceTimersByTimeAsync(5 * MIN);
     setVisibility('hidden');
@@ -502,7 +502,7 @@ describe('onFocus', () => {
 
   it('during a backoff, coming back after longer than the interval checks at once', async () => {
     fetchMock.mockResolvedValueOnce(json(503)).mockResolvedValue(json(200));
-    const session = make({ check: { url: '/s', interval: 15 * MIN } });
+    const session = make({ check: serverCheck({ url: '/s', interval: 15 * MIN }) });
     const log = record(session);
     session.start();
     await vi.advanceTimersByTimeAsync(15 * MIN); // unknown: retry due at 15:30
@@ -514,7 +514,7 @@ describe('onFocus', () => {
 
   it('a revoked answer on wake ends the session at once', async () => {
     fetchMock.mockResolvedValue(json(401));
-    const session = make({ check: { url: '/s', interval: 15 * MIN } });
+    const session = make({ check: serverCheck({ url: '/s', interval: 15 * MIN }) });
     const log = record(session);
     session.start();
     setVisibility('hidden');
@@ -531,7 +531,7 @@ describe('the clock offset from the check', () => {
 
   it('serverTime refines the offset: the token end moves accordingly', async () => {
     // The server is 5 minutes ahead of this clock (the token has no iat to tell).
-    const session = make({ token: makeJwt({ exp }), check: { request: async () => ({ active: true, serverTime: Date.now() + 5 * MIN }), interval: 15 * MIN } });
+    const session = make({ token: makeJwt({ exp }), check: serverCheck({ request: async () => ({ active: true, serverTime: Date.now() + 5 * MIN }), interval: 15 * MIN }) });
     session.start();
     expect(session.remaining()).toBe(60 * MIN);
     await vi.advanceTimersByTimeAsync(15 * MIN);
@@ -549,14 +549,14 @@ describe('the clock offset from the check', () => {
       await new Promise((resolve) => setTimeout(resolve, 2 * SEC)); // a 2-second round trip
       return json(200, { active: true, serverTime: Date.now() - 1 * SEC - 10 * MIN }); // server 10 min behind, stamped mid-way
     });
-    const session = make({ token: makeJwt({ exp }), check: { url: '/s', interval: 15 * MIN } });
+    const session = make({ token: makeJwt({ exp }), check: serverCheck({ url: '/s', interval: 15 * MIN }) });
     session.start();
     await vi.advanceTimersByTimeAsync(15 * MIN + 2 * SEC);
     expect(session.remaining()).toBe(60 * MIN - 15 * MIN - 2 * SEC + 10 * MIN);
   });
 
   it('a clockSkew number is not changed by serverTime', async () => {
-    const session = make({ token: makeJwt({ exp }), clockSkew: 0, check: { request: async () => ({ active: true, serverTime: Date.now() + 5 * MIN }), interval: 15 * MIN } });
+    const session = make({ token: makeJwt({ exp }), clockSkew: 0, check: serverCheck({ request: async () => ({ active: true, serverTime: Date.now() + 5 * MIN }), interval: 15 * MIN }) });
     session.start();
     await vi.advanceTimersByTimeAsync(15 * MIN);
     expect(session.remaining()).toBe(45 * MIN);
@@ -565,7 +565,7 @@ describe('the clock offset from the check', () => {
   it('the Date header refines it too, to the second', async () => {
     // 5 min 0.3 s ahead; the header only says 5 min 0 s (a second's resolution).
     fetchMock.mockImplementation(async () => new Response(null, { status: 204, headers: { date: new Date(Date.now() + 5 * MIN + 300).toUTCString() } }));
-    const session = make({ token: makeJwt({ exp }), check: { url: '/s', interval: 15 * MIN } });
+    const session = make({ token: makeJwt({ exp }), check: serverCheck({ url: '/s', interval: 15 * MIN }) });
     session.start();
     await vi.advanceTimersByTimeAsync(15 * MIN);
     // Somewhere in [5 min, 5 min + 1 s): the middle is taken.
@@ -577,7 +577,7 @@ describe('the clock offset from the check', () => {
     fetchMock
       .mockImplementationOnce(async () => json(200, { serverTime: Date.now() + ahead }))
       .mockImplementation(async () => new Response(null, { status: 204, headers: { date: new Date(Date.now() + ahead).toUTCString() } }));
-    const session = make({ token: makeJwt({ exp }), check: { url: '/s', interval: 15 * MIN } });
+    const session = make({ token: makeJwt({ exp }), check: serverCheck({ url: '/s', interval: 15 * MIN }) });
     session.start();
     await vi.advanceTimersByTimeAsync(15 * MIN);
     expect(session.remaining()).toBe(45 * MIN - ahead);
@@ -588,7 +588,7 @@ describe('the clock offset from the check', () => {
   it('a Date header that disagrees with the known offset replaces it', async () => {
     const token = makeJwt({ iat: Math.floor(T0 / 1000), exp }); // iat: no offset
     fetchMock.mockImplementation(async () => new Response(null, { status: 200, headers: { date: new Date(Date.now() - 2 * MIN).toUTCString() } }));
-    const session = make({ token, check: { url: '/s', interval: 15 * MIN } });
+    const session = make({ token, check: serverCheck({ url: '/s', interval: 15 * MIN }) });
     session.start();
     expect(session.remaining()).toBe(60 * MIN);
     await vi.advanceTimersByTimeAsync(15 * MIN);
@@ -596,7 +596,7 @@ describe('the clock offset from the check', () => {
   });
 
   it('a serverTime that puts the token in the past ends the session at once', async () => {
-    const session = make({ token: makeJwt({ exp }), check: { request: async () => ({ active: true, serverTime: Date.now() + 2 * 60 * MIN }), interval: 15 * MIN } });
+    const session = make({ token: makeJwt({ exp }), check: serverCheck({ request: async () => ({ active: true, serverTime: Date.now() + 2 * 60 * MIN }), interval: 15 * MIN }) });
     const log = record(session);
     session.start();
     await vi.advanceTimersByTimeAsync(15 * MIN);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { InvalidTokenError, SessionManager, type SessionOptions } from 'sessionwarden';
+import { InvalidTokenError, SessionManager, type SessionOptions, tokenRefresh } from 'sessionwarden';
 import { jwt as makeJwt } from '../jwt';
 
 // Refresh: refreshBefore ahead of exp, only for an active user, one at a time, retried with
@@ -51,7 +51,7 @@ describe('refresh timing', () => {
   it('is called refreshBefore ahead of exp when the user was active since the token was set', async () => {
     const { times, mark } = callTimes();
     const refresh = vi.fn(async () => (mark(), tokenFor(10 * MIN)));
-    const session = make({ token: tokenFor(10 * MIN), refresh });
+    const session = make({ token: tokenFor(10 * MIN), refresh: tokenRefresh(refresh) });
     const events = record(session);
     session.start();
     await vi.advanceTimersByTimeAsync(2 * MIN);
@@ -68,7 +68,7 @@ describe('refresh timing', () => {
 
   it('a custom refreshBefore is honoured', async () => {
     const { times, mark } = callTimes();
-    const session = make({ token: tokenFor(30 * MIN), refreshBefore: 10 * MIN, refresh: async () => (mark(), tokenFor(30 * MIN)) });
+    const session = make({ token: tokenFor(30 * MIN), refresh: tokenRefresh(async () => (mark(), tokenFor(30 * MIN)), { before: 10 * MIN }) });
     session.start();
     session.reportActivity();
     vi.advanceTimersByTime(1);
@@ -79,7 +79,7 @@ describe('refresh timing', () => {
 
   it('an idle user is not refreshed: the session ends at exp', async () => {
     const refresh = vi.fn(async () => tokenFor(10 * MIN));
-    const session = make({ token: tokenFor(10 * MIN), refresh });
+    const session = make({ token: tokenFor(10 * MIN), refresh: tokenRefresh(refresh) });
     const events = record(session);
     session.start();
     await vi.advanceTimersByTimeAsync(10 * MIN);
@@ -93,7 +93,7 @@ describe('refresh timing', () => {
   it('each refresh needs activity since the last one: active once, refreshed once, then the new token runs out', async () => {
     const { times, mark } = callTimes();
     const refresh = vi.fn(async () => (mark(), tokenFor(10 * MIN)));
-    const session = make({ token: tokenFor(10 * MIN), refresh });
+    const session = make({ token: tokenFor(10 * MIN), refresh: tokenRefresh(refresh) });
     const events = record(session);
     session.start();
     vi.advanceTimersByTime(MIN);
@@ -108,7 +108,7 @@ describe('refresh timing', () => {
 
   it('keeps refreshing while the user stays active', async () => {
     const { times, mark } = callTimes();
-    const session = make({ token: tokenFor(10 * MIN), refresh: async () => (mark(), tokenFor(10 * MIN)), sampleInterval: 0 });
+    const session = make({ token: tokenFor(10 * MIN), refresh: tokenRefresh(async () => (mark(), tokenFor(10 * MIN))), sampleInterval: 0 });
     session.start();
     for (let minute = 1; minute <= 30; minute++) {
       await vi.advanceTimersByTimeAsync(MIN);
@@ -120,7 +120,7 @@ describe('refresh timing', () => {
 
   it('activity that comes back after the refresh time (before the warning) refreshes at once', async () => {
     const { times, mark } = callTimes();
-    const session = make({ token: tokenFor(10 * MIN), refresh: async () => (mark(), tokenFor(10 * MIN)), sampleInterval: 0 });
+    const session = make({ token: tokenFor(10 * MIN), refresh: tokenRefresh(async () => (mark(), tokenFor(10 * MIN))), sampleInterval: 0 });
     session.start();
     await vi.advanceTimersByTimeAsync(7.5 * MIN);
     expect(times).toEqual([]);
@@ -131,7 +131,7 @@ describe('refresh timing', () => {
 
   it('is not called for a token without exp', async () => {
     const refresh = vi.fn(async () => makeJwt({}));
-    const session = make({ token: makeJwt({ sub: 'u' }), refresh, sampleInterval: 0 });
+    const session = make({ token: makeJwt({ sub: 'u' }), refresh: tokenRefresh(refresh), sampleInterval: 0 });
     session.start();
     for (let i = 0; i < 60; i++) {
       session.reportActivity();
@@ -145,7 +145,7 @@ describe('single flight', () => {
   it('one refresh at a time in the tab: extend() during a pending refresh does not call it again', async () => {
     const pending = deferred<string>();
     const refresh = vi.fn(() => pending.promise);
-    const session = make({ token: tokenFor(10 * MIN), refresh, refreshTimeout: 2 * MIN });
+    const session = make({ token: tokenFor(10 * MIN), refresh: tokenRefresh(refresh, { timeout: 2 * MIN })});
     const events = record(session);
     session.start();
     vi.advanceTimersByTime(1);
@@ -167,7 +167,7 @@ describe('single flight', () => {
 
   it('a second extend() after the first refresh settled may refresh again', async () => {
     const refresh = vi.fn(async () => tokenFor(3 * MIN));
-    const session = make({ token: tokenFor(3 * MIN), refresh });
+    const session = make({ token: tokenFor(3 * MIN), refresh: tokenRefresh(refresh) });
     session.start();
     await vi.advanceTimersByTimeAsync(MIN); // token warning at 1 min
     expect(session.state).toBe('warning');
@@ -193,7 +193,7 @@ describe('refresh failures', () => {
       if (call < failures.length) throw failures[call++];
       return tokenFor(30 * MIN);
     });
-    const session = make({ token: tokenFor(30 * MIN), refreshBefore: 10 * MIN, refresh });
+    const session = make({ token: tokenFor(30 * MIN), refresh: tokenRefresh(refresh, { before: 10 * MIN }) });
     const events = record(session);
     session.start();
     vi.advanceTimersByTime(1);
@@ -227,7 +227,7 @@ describe('refresh failures', () => {
       mark();
       throw new Error('refresh endpoint down');
     });
-    const session = make({ token: tokenFor(10 * MIN), refresh }); // refresh at 7:00, warning at 8:00
+    const session = make({ token: tokenFor(10 * MIN), refresh: tokenRefresh(refresh) }); // refresh at 7:00, warning at 8:00
     const events = record(session);
     session.start();
     vi.advanceTimersByTime(1);
@@ -252,7 +252,7 @@ describe('refresh failures', () => {
     const refresh = vi.fn(() => {
       throw boom;
     }) as unknown as () => Promise<string>;
-    const session = make({ token: tokenFor(10 * MIN), refresh });
+    const session = make({ token: tokenFor(10 * MIN), refresh: tokenRefresh(refresh) });
     const errors: unknown[] = [];
     session.on('error', (e) => errors.push(e));
     session.start();
@@ -266,7 +266,7 @@ describe('refresh failures', () => {
   it('a malformed token from refresh is an error during refresh; the old token stays', async () => {
     const old = tokenFor(10 * MIN);
     const refresh = vi.fn(async () => 'garbage');
-    const session = make({ token: old, refresh });
+    const session = make({ token: old, refresh: tokenRefresh(refresh) });
     const errors: { error: unknown; during: string }[] = [];
     session.on('error', (e) => errors.push(e));
     session.start();
@@ -285,7 +285,7 @@ describe('extend() during a token warning', () => {
   it('calls refresh, even for a user who was idle; the new token ends the warning', async () => {
     const { times, mark } = callTimes();
     const refresh = vi.fn(async () => (mark(), tokenFor(10 * MIN)));
-    const session = make({ token: tokenFor(10 * MIN), refresh });
+    const session = make({ token: tokenFor(10 * MIN), refresh: tokenRefresh(refresh) });
     const events = record(session);
     session.start();
     await vi.advanceTimersByTimeAsync(8 * MIN + 30 * SEC);
@@ -305,7 +305,7 @@ describe('extend() during a token warning', () => {
     const refresh = vi.fn(async (): Promise<string> => {
       throw new Error('nope');
     });
-    const session = make({ token: tokenFor(10 * MIN), refresh });
+    const session = make({ token: tokenFor(10 * MIN), refresh: tokenRefresh(refresh) });
     const events = record(session);
     session.start();
     await vi.advanceTimersByTimeAsync(9 * MIN);
@@ -339,7 +339,7 @@ describe('extend() during a token warning', () => {
 
   it('extend() during an idle warning does not call refresh', async () => {
     const refresh = vi.fn(async () => tokenFor(60 * MIN));
-    const session = make({ token: tokenFor(60 * MIN), idleTimeout: 10 * MIN, refresh });
+    const session = make({ token: tokenFor(60 * MIN), idleTimeout: 10 * MIN, refresh: tokenRefresh(refresh) });
     session.start();
     await vi.advanceTimersByTimeAsync(8 * MIN);
     expect(session.getSnapshot().warning).toBe('idle');
@@ -354,7 +354,7 @@ describe('refresh and the session lifecycle', () => {
   /** A started session with a 10-minute token, activity after it was set, and a refresh that settles when the test says. */
   const withPendingRefresh = () => {
     const pending = deferred<string>();
-    const session = make({ token: tokenFor(10 * MIN), refresh: () => pending.promise });
+    const session = make({ token: tokenFor(10 * MIN), refresh: tokenRefresh(() => pending.promise) });
     const events = record(session);
     session.start();
     vi.advanceTimersByTime(1);

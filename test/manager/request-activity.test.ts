@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SessionManager, requestActivity, type SessionOptions } from 'sessionwarden';
+import { SessionManager, requestActivity, type SessionOptions, serverCheck } from 'sessionwarden';
 
 // requestActivity(): the app's own requests as activity, proof and revocation.
 
@@ -167,7 +167,7 @@ describe('activity', () => {
 
 describe('proof and revocation', () => {
   it('a 2xx proves the session alive: the backup check is skipped', async () => {
-    const session = make({ idleTimeout: Infinity, check: { url: '/api/session', interval: 15 * MIN } });
+    const session = make({ idleTimeout: Infinity, check: serverCheck({ url: '/api/session', interval: 15 * MIN }) });
     const log = record(session);
     session.start();
     for (let i = 0; i < 6; i++) {
@@ -213,7 +213,7 @@ describe('proof and revocation', () => {
   });
 
   it.each([400, 404, 500, 503])('a %i neither ends the session nor proves it', async (status) => {
-    const session = make({ idleTimeout: Infinity, check: { url: '/api/session', interval: 15 * MIN } });
+    const session = make({ idleTimeout: Infinity, check: serverCheck({ url: '/api/session', interval: 15 * MIN }) });
     const log = record(session);
     session.start();
     await vi.advanceTimersByTimeAsync(10 * MIN);
@@ -244,7 +244,7 @@ describe('only requests to the app\'s API speak for the session', () => {
     ['another origin with the same host name and another port', 'http://localhost:9/api/items'],
     ['a look-alike host', `${location.protocol}//${location.host.replace(":", ".evil.example:")}/api/items`],
   ])('a 401 from %s never ends the session, counts or proves nothing (default api: the page origin)', async (_name, url) => {
-    const session = make({ idleTimeout: 10 * MIN, check: { url: '/api/session', interval: 15 * MIN } });
+    const session = make({ idleTimeout: 10 * MIN, check: serverCheck({ url: '/api/session', interval: 15 * MIN }) });
     const log = record(session);
     session.start();
     await vi.advanceTimersByTimeAsync(5 * MIN);
@@ -280,7 +280,7 @@ describe('only requests to the app\'s API speak for the session', () => {
 
 describe("the session check's own requests", () => {
   it('are not activity and do not pass through the app’s wrapper', async () => {
-    const session = make({ idleTimeout: 20 * MIN, warnBefore: 2 * MIN, check: { url: '/api/session', interval: 4 * MIN } });
+    const session = make({ idleTimeout: 20 * MIN, warnBefore: 2 * MIN, check: serverCheck({ url: '/api/session', interval: 4 * MIN }) });
     const log = record(session);
     session.start();
     await vi.advanceTimersByTimeAsync(20 * MIN);
@@ -293,7 +293,7 @@ describe("the session check's own requests", () => {
     const session = make({
       idleTimeout: 20 * MIN,
       warnBefore: 2 * MIN,
-      check: { request: (signal) => fetch('/api/me', { signal }).then((r) => r.ok), interval: 4 * MIN },
+      check: serverCheck({ request: (signal) => fetch('/api/me', { signal }).then((r) => r.ok), interval: 4 * MIN }),
     });
     const log = record(session);
     session.start();

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SessionManager, type JwtClaims, type SessionOptions } from 'sessionwarden';
+import { SessionManager, type JwtClaims, type SessionOptions, tokenRefresh } from 'sessionwarden';
 import { jwt as makeJwt } from '../jwt';
 
 // Roles and permissions from the token's claims: roles, hasRole(), can(), claims.
@@ -175,7 +175,7 @@ describe('permissions and can()', () => {
     const session = make({
       idleTimeout: Infinity,
       token: makeJwt({ exp: Math.floor(T0 / 1000) + 600, role: 'viewer' }),
-      refresh: async () => makeJwt({ exp: Math.floor(Date.now() / 1000) + 600, role: 'admin' }),
+      refresh: tokenRefresh(async () => makeJwt({ exp: Math.floor(Date.now() / 1000) + 600, role: 'admin' })),
     });
     session.start();
     vi.advanceTimersByTime(1);

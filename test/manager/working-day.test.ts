@@ -2,7 +2,7 @@
 // that hangs, the back/forward cache after the end, another user's token, timestamps from the
 // future, roles after the end, and mistakes caught early. Real-Chromium halves: test/e2e/working-day.test.ts.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { InvalidTokenError, SessionManager, type SessionEvents, type SessionOptions } from 'sessionwarden';
+import { InvalidTokenError, SessionManager, type SessionEvents, type SessionOptions, type TokenRefreshOptions, tokenRefresh } from 'sessionwarden';
 import { jwt } from '../jwt';
 import { fakeLocks } from '../fake-locks';
 
@@ -48,8 +48,8 @@ afterEach(() => {
 
 describe('a refresh can never wedge the session', () => {
   /** Refresh due at 7:00 (token of 10 min, warnBefore 1 min, refreshBefore 3 min), user active. */
-  const due = async (options: SessionOptions) => {
-    const session = make({ token: tokenFor(10 * MIN), refreshBefore: 3 * MIN, ...options });
+  const due = async (refresh: (signal: AbortSignal) => Promise<string>, options: TokenRefreshOptions = {}) => {
+    const session = make({ token: tokenFor(10 * MIN), refresh: tokenRefresh(refresh, { before: 3 * MIN, ...options }) });
     const log = record(session);
     session.start();
     vi.advanceTimersByTime(1);
@@ -61,7 +61,7 @@ describe('a refresh can never wedge the session', () => {
   it('is called with an AbortSignal that aborts when the call is abandoned after refreshTimeout', async () => {
     const signals: AbortSignal[] = [];
     const refresh = vi.fn((signal: AbortSignal) => (signals.push(signal), new Promise<string>(() => {})));
-    const { log } = await due({ refresh, refreshTimeout: 20 * SEC });
+    const { log } = await due(refresh, { timeout: 20 * SEC });
     expect(refresh).toHaveBeenCalledTimes(1);
     expect(signals[0]).toBeInstanceOf(AbortSignal);
     await vi.advanceTimersByTimeAsync(20 * SEC - 1);
@@ -79,7 +79,7 @@ describe('a refresh can never wedge the session', () => {
     const late = tokenFor(30 * MIN, 'ann', { n: 'late' });
     let calls = 0;
     const refresh = vi.fn(() => (++calls === 1 ? hung.promise : Promise.resolve(tokenFor(10 * MIN, 'ann', { n: calls }))));
-    const { session, log } = await due({ refresh }); // refreshTimeout 15 s by default
+    const { session, log } = await due(refresh); // refreshTimeout 15 s by default
     await vi.advanceTimersByTimeAsync(15 * SEC);
     expect(log.map(([type, , at]) => [type, at])).toEqual([['error', 7 * MIN + 15 * SEC]]);
     await vi.advanceTimersByTimeAsync(5 * SEC); // the first retry, 5 s later
@@ -106,8 +106,8 @@ describe('a refresh can never wedge the session', () => {
     Object.defineProperty(navigator, 'locks', { value: locks.manager, configurable: true });
     const held: string[][] = [];
     // The mistake the demo made: asking, inside refresh, for the lock the library holds around it.
-    const refresh = vi.fn(() => (held.push(locks.held()), navigator.locks.request('app:refresh'.replace('app', 'sessionwarden'), async () => tokenFor(10 * MIN))));
-    const { session, log } = await due({ refresh });
+    const refresh = vi.fn((): Promise<string> => (held.push(locks.held()), navigator.locks.request('sessionwarden:refresh', () => tokenFor(10 * MIN))));
+    const { session, log } = await due(refresh);
     expect(held[0]).toContain('sessionwarden:refresh');
     await vi.advanceTimersByTimeAsync(15 * SEC);
     expect(log[0]).toMatchObject(['error', { during: 'refresh' }, 7 * MIN + 15 * SEC]);
@@ -121,7 +121,7 @@ describe('a refresh can never wedge the session', () => {
   it('extend() during the token warning tries again after an abandoned call', async () => {
     let calls = 0;
     const refresh = vi.fn(() => (++calls === 1 ? new Promise<string>(() => {}) : Promise.resolve(tokenFor(10 * MIN))));
-    const { session } = await due({ refresh, refreshTimeout: 2 * MIN }); // abandoned at 9:00, after the warning (9:00)
+    const { session } = await due(refresh, { timeout: 2 * MIN }); // abandoned at 9:00, after the warning (9:00)
     await vi.advanceTimersByTimeAsync(2 * MIN + 1);
     expect(session.state).toBe('warning');
     session.extend();
@@ -136,7 +136,7 @@ describe('a refresh can never wedge the session', () => {
     it('before start() (a new tab with no token): sets the token and resolves to it; start() continues with it', async () => {
       const token = tokenFor(10 * MIN);
       const refresh = vi.fn(async () => token);
-      const session = make({ refresh });
+      const session = make({ refresh: tokenRefresh(refresh) });
       const [a, b] = [session.refresh(), session.refresh()]; // React's StrictMode runs effects twice
       await expect(a).resolves.toBe(token);
       await expect(b).resolves.toBe(token);
@@ -153,7 +153,7 @@ describe('a refresh can never wedge the session', () => {
       const other = deferred<void>();
       void navigator.locks.request('sessionwarden:refresh', () => other.promise); // another tab refreshing
       const refresh = vi.fn(async () => tokenFor(10 * MIN));
-      const session = make({ refresh });
+      const session = make({ refresh: tokenRefresh(refresh) });
       const pending = session.refresh();
       await vi.advanceTimersByTimeAsync(0);
       expect(refresh).not.toHaveBeenCalled();
@@ -165,7 +165,7 @@ describe('a refresh can never wedge the session', () => {
     it('rejects with what refresh threw, or with an InvalidTokenError naming refresh(), and keeps the old token', async () => {
       const old = tokenFor(10 * MIN);
       const boom = new Error('offline');
-      const session = make({ token: old, refresh: vi.fn().mockRejectedValueOnce(boom).mockResolvedValueOnce('garbage') });
+      const session = make({ token: old, refresh: tokenRefresh(vi.fn().mockRejectedValueOnce(boom).mockResolvedValueOnce('garbage')) });
       await expect(session.refresh()).rejects.toBe(boom);
       await expect(session.refresh()).rejects.toThrow(InvalidTokenError);
       await expect(session.refresh()).rejects.toThrow(/^sessionwarden: refresh\(\) got a malformed JWT/);
@@ -289,7 +289,7 @@ describe('one user per session', () => {
 
   it('a refresh that returns another user\'s token does the same', async () => {
     const a = tab(tokenFor(10 * MIN, 'ann'));
-    const session = make({ token: tokenFor(10 * MIN, 'ann'), crossTab: 'users', storageKey: 'users', refresh: async () => tokenFor(10 * MIN, 'bob') });
+    const session = make({ token: tokenFor(10 * MIN, 'ann'), crossTab: 'users', storageKey: 'users', refresh: tokenRefresh(async () => tokenFor(10 * MIN, 'bob')) });
     const log = record(session);
     session.start();
     await session.refresh();
@@ -402,16 +402,16 @@ describe('mistakes are caught early', () => {
     ['idleTimout', 'idleTimeout'],
     ['warnbefore', 'warnBefore'],
     ['endOnclose', 'endOnClose'],
-    ['refreshTimout', 'refreshTimeout'],
+    ['refreshTimout', 'refresh'],
     ['permission', 'permissions'],
   ])('an unknown option %s is a TypeError naming it and the nearest known one (%s)', (name, nearest) => {
     expect(() => new SessionManager({ [name]: 6000 } as SessionOptions)).toThrow(TypeError);
     expect(() => new SessionManager({ [name]: 6000 } as SessionOptions)).toThrow(`sessionwarden: unknown option \`${name}\` (did you mean \`${nearest}\`?)`);
   });
 
-  it('refreshTimeout must be a positive number of ms', () => {
-    for (const bad of [0, -1, Number.NaN, Infinity]) expect(() => make({ refreshTimeout: bad })).toThrow(RangeError);
-    expect(() => make({ refreshTimeout: '15s' as unknown as number })).toThrow(/^sessionwarden: option `refreshTimeout`/);
+  it("tokenRefresh()'s timeout must be a positive number of ms", () => {
+    for (const bad of [0, -1, Number.NaN, Infinity]) expect(() => tokenRefresh(async () => '', { timeout: bad })).toThrow(RangeError);
+    expect(() => tokenRefresh(async () => '', { timeout: '15s' as unknown as number })).toThrow(/^sessionwarden: tokenRefresh\(\) option `timeout`/);
   });
 
   it('start() without a document is a TypeError that says it needs a browser', () => {

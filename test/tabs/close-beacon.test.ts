@@ -1,7 +1,7 @@
 // The close beacon when several pages are open (happy-dom; real closes are in test/e2e/lifecycle.test.ts):
 // with a check, every closing page sends it and the pages still open answer it with a check.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SessionManager, type SessionOptions } from '../../src';
+import { SessionManager, type SessionOptions, serverCheck, closeDetection } from '../../src';
 
 const SEC = 1000;
 const MIN = 60 * SEC;
@@ -9,7 +9,7 @@ const managers: SessionManager[] = [];
 let beacon: ReturnType<typeof vi.fn>;
 
 const make = (options: SessionOptions) => {
-  const session = new SessionManager({ idleTimeout: 30 * MIN, endOnClose: 'browser', closeBeacon: '/api/close', closeGrace: 10 * SEC, activity: [], storageKey: 'cb', ...options });
+  const session = new SessionManager({ idleTimeout: 30 * MIN, endOnClose: closeDetection('browser', { grace: 10 * SEC, beacon: '/api/close' }), activity: [], storageKey: 'cb', ...options });
   managers.push(session);
   session.start();
   return session;
@@ -44,7 +44,7 @@ describe('close beacon with other pages open', () => {
   });
 
   it('with a check, a closing page sends it even while it counts others (pages closing in the same instant)', async () => {
-    make({ check: { request: async () => true } });
+    make({ check: serverCheck({ request: async () => true }) });
     otherPage({ k: 'open' });
     await vi.advanceTimersByTimeAsync(10);
     pagehide();
@@ -54,7 +54,7 @@ describe('close beacon with other pages open', () => {
 
   it("a page still open answers another page's 'gone' with one check, after the beacon and within closeGrace", async () => {
     const request = vi.fn(async () => true);
-    make({ check: { request, interval: 15 * MIN } });
+    make({ check: serverCheck({ request, interval: 15 * MIN }) });
     await vi.advanceTimersByTimeAsync(SEC);
     expect(request).not.toHaveBeenCalled();
     otherPage({ k: 'gone' });
@@ -68,7 +68,7 @@ describe('close beacon with other pages open', () => {
 
   it("without a beacon there is nothing to answer: a 'gone' calls no check", async () => {
     const request = vi.fn(async () => true);
-    make({ closeBeacon: undefined, check: { request, interval: 15 * MIN } });
+    make({ endOnClose: closeDetection('browser', { grace: 10 * SEC }), check: serverCheck({ request, interval: 15 * MIN }) });
     otherPage({ k: 'gone' });
     await vi.advanceTimersByTimeAsync(MIN);
     expect(request).not.toHaveBeenCalled();

@@ -17,7 +17,9 @@ describe('watchPage', () => {
     window.dispatchEvent(new Event('pageshow'));
     window.dispatchEvent(new Event('online'));
     document.dispatchEvent(new Event('resume'));
-    expect(wake.mock.calls.slice(2)).toEqual([[false], [false], [false]]);
+    expect(wake.mock.calls.slice(2)).toEqual([[false, undefined], [false, undefined], [false, undefined]]); // none a restore
+    window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
+    expect(wake.mock.calls.at(-1)).toEqual([false, true]); // back from the back/forward cache
 
     visibility.mockReturnValue('hidden');
     document.dispatchEvent(new Event('visibilitychange'));
@@ -28,7 +30,7 @@ describe('watchPage', () => {
     stop();
     for (const type of ['focus', 'pageshow', 'online', 'pagehide']) window.dispatchEvent(new Event(type));
     for (const type of ['visibilitychange', 'resume']) document.dispatchEvent(new Event(type));
-    expect(wake).toHaveBeenCalledTimes(5);
+    expect(wake).toHaveBeenCalledTimes(6);
     expect(hide).toHaveBeenCalledTimes(3);
     visibility.mockRestore();
   });

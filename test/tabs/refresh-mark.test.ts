@@ -2,7 +2,7 @@
 // skips its own refresh even when the channel and localStorage reach it after the lock (real Chromium:
 // test/e2e/tabs.test.ts, "two tabs extending a token warning at the same moment call refresh once").
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SessionManager } from '../../src';
+import { SessionManager, tokenRefresh } from '../../src';
 import { fakeLocks } from '../fake-locks';
 import { jwt } from '../jwt';
 
@@ -15,7 +15,7 @@ const managers: SessionManager[] = [];
 /** A session whose token warning (60 s before exp) has begun, and whose refresh is a spy. */
 async function warned() {
   const refresh = vi.fn(async () => jwt({ iat: Date.now() / SEC, exp: exp + 600 }));
-  const session = new SessionManager({ idleTimeout: Infinity, warnBefore: 60 * SEC, token: jwt({ iat: T0 / SEC, exp }), refresh, storageKey: 'sw', activity: [] });
+  const session = new SessionManager({ idleTimeout: Infinity, warnBefore: 60 * SEC, token: jwt({ iat: T0 / SEC, exp }), refresh: tokenRefresh(refresh), storageKey: 'sw', activity: [] });
   managers.push(session);
   session.start();
   await vi.advanceTimersByTimeAsync(61 * SEC);

@@ -1,0 +1,27 @@
+import type { ExpireReason } from '../types';
+import type { SessionSignal } from '../signal';
+import { duration, must } from '../options';
+
+/**
+ * Awaits `save(reason)` before `'expired'` is emitted (at most `timeout`, default `3_000`): the
+ * place to auto-save a draft. A failure is an `'error'` with `during: 'beforeExpire'`; the session
+ * ends anyway.
+ * @throws `TypeError` or `RangeError` naming a bad argument.
+ */
+export function beforeExpire(save: (reason: ExpireReason) => Promise<void> | void, options: { timeout?: number } = {}): SessionSignal {
+  must(typeof save === 'function', 'beforeExpire()', 'given a function');
+  const timeout = duration('beforeExpire() option `timeout`', options.timeout, 3_000);
+  return {
+    attach: (ctx) => ({
+      beforeEnd(reason) {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        return Promise.race([
+          Promise.resolve().then(() => save(reason)),
+          new Promise((resolve) => (timer = globalThis.setTimeout(resolve, timeout))),
+        ])
+          .catch((error) => ctx.emit('error', { error, during: 'beforeExpire' }))
+          .finally(() => globalThis.clearTimeout(timer)) as Promise<void>;
+      },
+    }),
+  };
+}
