@@ -43,7 +43,7 @@ async function heapGrowth(cycles) {
 async function leftBehind() {
   const p = page();
   try {
-    const { SessionManager } = await load('src/index.ts', 'sessionwarden-memory');
+    const { SessionManager, serverCheck } = await load('src/index.ts', 'sessionwarden-memory');
     let listeners = 0;
     for (const target of [p.window, p.window.document]) {
       const add = target.addEventListener.bind(target);
@@ -52,7 +52,7 @@ async function leftBehind() {
       target.removeEventListener = (...args) => (listeners--, remove(...args));
     }
     for (let i = 0; i < 100; i++) {
-      const session = new SessionManager({ crossTab: false, check: { request: async () => true } });
+      const session = new SessionManager({ crossTab: false, check: serverCheck({ request: async () => true }) });
       session.start();
       p.move(1, 2);
       session.destroy();

@@ -58,7 +58,7 @@ const ours = async () => {
     warnBefore: 2 * MIN,
     crossTab: false,
     activity: [lib.domActivity(), lib.requestActivity()],
-    check: { url: CHECK_URL, interval: 15 * MIN },
+    check: lib.serverCheck({ url: CHECK_URL, interval: 15 * MIN }),
   });
   session.start();
   return { stop: () => session.destroy(), session };

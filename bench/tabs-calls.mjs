@@ -15,7 +15,7 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '
 const DESIGNS = {
   'old design: every tab polls every 5 min': `setInterval(() => fetch('/api/session'), ${5 * 60_000 * SCALE});`,
   'backup check every 15 min in every tab': `setInterval(() => fetch('/api/session'), ${15 * 60_000 * SCALE});`,
-  'sessionwarden (check 15 min)': `new SW.SessionManager({ idleTimeout: Infinity, activity: [], storageKey: 'bench' + KEY, check: { url: '/api/session', interval: ${15 * 60_000 * SCALE} } }).start();`,
+  'sessionwarden (check 15 min)': `new SW.SessionManager({ idleTimeout: Infinity, activity: [], storageKey: 'bench' + KEY, check: SW.serverCheck({ url: '/api/session', interval: ${15 * 60_000 * SCALE} }) }).start();`,
 };
 
 export async function tabsCalls() {

@@ -1,7 +1,8 @@
-import { SessionManager } from '../../src/index.ts';
+import { SessionCore } from '../../src/index.ts';
 
+// Inactivity with a warning, in one tab: the kernel alone, as the peers measured beside it.
 export function start({ onIdle, onWarn, timeout, warn }) {
-  const session = new SessionManager({ idleTimeout: timeout, warnBefore: warn, crossTab: false });
+  const session = new SessionCore({ idleTimeout: timeout, warnBefore: warn });
   session.on('warning', onWarn);
   session.on('expired', onIdle);
   session.start();

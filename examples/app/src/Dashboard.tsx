@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { SessionManager, domActivity, requestActivity, type ExpireReason } from 'sessionwarden';
+import { SessionManager, closeDetection, domActivity, requestActivity, serverCheck, tokenRefresh, type ExpireReason } from 'sessionwarden';
 import { Can, SessionProvider, useSession } from 'sessionwarden/react';
 import type { SessionWarningDialog } from 'sessionwarden/element';
 import { PERMISSIONS } from '../../server/permissions';
@@ -19,13 +19,14 @@ function createSession(token: string | null): SessionManager {
   // "Remember me": the session survives a browser restart (inactivity and revocation still end it);
   // without it, it ends when the browser closes, and the close beacon tells the server.
   const remember = remembered();
+  const { idleTimeout, warnBefore, closeGrace } = timings; // 60 s, 20 s, 10 s
   const session = new SessionManager({
-    ...timings, // idleTimeout 60 s, warnBefore 20 s, closeGrace 10 s
+    idleTimeout,
+    warnBefore,
     token,
-    endOnClose: remember ? false : 'browser',
-    closeBeacon: remember ? undefined : '/api/close',
-    check: { url: '/api/session', interval: 15 * 60_000 },
-    refresh: refreshToken, // before the JWT's exp, only while the user is active
+    endOnClose: remember ? undefined : closeDetection('browser', { grace: closeGrace, beacon: '/api/close' }),
+    check: serverCheck({ url: '/api/session', interval: 15 * 60_000 }),
+    refresh: tokenRefresh(refreshToken), // before the JWT's exp, only while the user is active
     activity: [domActivity(), requestActivity({ ignore: housekeeping })],
     permissions: PERMISSIONS,
   });

@@ -1,0 +1,43 @@
+// The usages whose size the project promises (issue 15), each an app's whole use of the library:
+// what its bundle carries is what it imports. Shared by `npm run size` (budgets) and the benchmarks.
+
+/** [name, budget in bytes (min+brotli, dependencies included), the app's code]. */
+export const USAGES = [
+  ['idle + warning, DOM activity, one tab', 2_000, `
+    import { SessionCore } from 'sessionwarden';
+    const session = new SessionCore({ idleTimeout: 15 * 60_000, warnBefore: 60_000 });
+    session.on('warning', ({ expiresAt }) => console.log(expiresAt));
+    session.on('expired', () => location.assign('/'));
+    session.start();`],
+  ['README quick start: token, roles, tabs, lifecycle, server check', 4_000, `
+    import { SessionManager, serverCheck } from 'sessionwarden';
+    const session = new SessionManager({ token: window.jwt, check: serverCheck({ url: '/api/session' }), permissions: { editor: ['posts:edit'] } });
+    session.on('warning', ({ expiresAt }) => console.log(expiresAt));
+    session.on('expired', () => location.assign('/'));
+    session.start();
+    console.log(session.can('posts:edit'));`],
+  ['every signal SPEC.md offers', 5_700, `
+    import { SessionManager, beforeExpire, closeDetection, domActivity, requestActivity, serverCheck, tokenRefresh } from 'sessionwarden';
+    const session = new SessionManager({
+      token: window.jwt,
+      activity: [domActivity(), requestActivity()],
+      check: serverCheck({ url: '/api/session' }),
+      refresh: tokenRefresh((signal) => fetch('/api/refresh', { method: 'POST', signal }).then((r) => r.text())),
+      endOnClose: closeDetection('browser', { beacon: '/api/close' }),
+      beforeExpire: beforeExpire(() => console.log('saved')),
+      permissions: { editor: ['posts:edit'] },
+    });
+    session.on('warning', ({ expiresAt }) => console.log(expiresAt));
+    session.on('expired', () => location.assign('/'));
+    session.start();
+    console.log(session.can('posts:edit'), session.refresh);`],
+];
+
+/** Each optional signal of the last usage, and the text that brings it in (to measure what it costs alone). */
+export const SIGNALS = [
+  ['requestActivity()', 'requestActivity()'],
+  ['serverCheck()', "serverCheck({ url: '/api/session' })"],
+  ['tokenRefresh()', "tokenRefresh((signal) => fetch('/api/refresh', { method: 'POST', signal }).then((r) => r.text()))"],
+  ["closeDetection('browser')", "closeDetection('browser', { beacon: '/api/close' })"],
+  ['beforeExpire()', "beforeExpire(() => console.log('saved'))"],
+];
