@@ -24,4 +24,4 @@ export type {
   SessionState,
   WarningReason,
 } from './types';
-export type { BusEvents, SessionContext, SessionSignal, SharedRecord, SignalHooks, TabMessage } from './signal';
+export type { BusEvents, PageHide, Phase, ServerTime, SessionContext, SessionSignal, SharedRecord, SignalHooks, TabMessage, TokenNews } from './signal';

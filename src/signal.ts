@@ -38,6 +38,48 @@ export interface SharedRecord {
   sub?: string;
 }
 
+/** News of the token in use, for the signals that depend on it (refresh, check, tabs). */
+export interface TokenNews {
+  /** The JWT, or `null`. */
+  token: string | null;
+  /** Its decoded claims, or `null`. */
+  claims: JwtClaims | null;
+  /** Where it ends the session (local clock, epoch ms; `Infinity` for never). */
+  end: number;
+  /** When it was set (epoch ms). */
+  at: number;
+}
+
+/** What a server check learned of the server's clock. */
+export interface ServerTime {
+  /** The server's time (epoch ms), at the middle of the request. */
+  serverTime: number;
+  /** When the request was sent (local clock). */
+  sentAt: number;
+  /** When the answer came (local clock). */
+  at: number;
+  /** Whether `serverTime` is only to the second (a `Date` header). */
+  coarse: boolean;
+}
+
+/** The page being hidden. */
+export interface PageHide {
+  /** On `pagehide` (the page is unloaded or cached), not only hidden. */
+  final: boolean;
+  /** The page goes into the back/forward cache. */
+  cached: boolean;
+}
+
+/** Where the inactivity machine stands. */
+export interface Phase {
+  /** `'active'`, `'warning'` or `'expired'`. */
+  phase: 'active' | 'warning' | 'expired';
+  /** What the warning is about, `null` when there is none. */
+  warning: WarningReason | null;
+  /** The last activity it counted (epoch ms). */
+  lastActivity: number;
+}
+
 /** The events that signals and the kernel exchange on {@link SessionContext.bus}. */
 export type BusEvents = {
   /** A decision is due: each signal with something due (a check, a refresh) runs it now. */
@@ -48,20 +90,20 @@ export type BusEvents = {
   extend: WarningReason | null;
   /** The session ended. */
   end: ExpireReason;
-  /** A token is in use (or none): its claims, its end (local clock) and when it was set. */
-  token: { token: string | null; claims: JwtClaims | null; end: number; at: number };
+  /** A token is in use (or none). */
+  token: TokenNews;
   /** An app request proved the session alive. */
   proved: number;
   /** A new token, from a signal (a refresh): the token signal sets it as `setToken()` does, and throws what it throws. */
   setToken: string;
-  /** A check learned the server's clock: `serverTime` at the middle of `sentAt`…`at`, `coarse` when only to the second. */
-  serverTime: { serverTime: number; sentAt: number; at: number; coarse: boolean };
+  /** A check learned the server's clock. */
+  serverTime: ServerTime;
   /** A check says the session (without a JWT `exp`) ends then (server clock). */
   serverEnd: number;
   /** A signal needs a server check by then (epoch ms). */
   check: number;
-  /** The page was hidden: `final` on pagehide, `cached` when it goes into the back/forward cache. */
-  hide: { final: boolean; cached: boolean };
+  /** The page was hidden. */
+  hide: PageHide;
   /** The page may have slept or been frozen (`focus`: it became visible or focused). */
   wake: boolean;
   /** The session was begun afresh for another user: stored news of the old one is not this session's. */
@@ -95,8 +137,8 @@ export interface SessionContext {
   degrade(error: unknown, during: string): void;
   /** Whether the session is started. */
   started(): boolean;
-  /** The machine's phase, what the warning is about (`null` when there is none) and the last activity it counted. */
-  phase(): { phase: 'active' | 'warning' | 'expired'; warning: WarningReason | null; lastActivity: number };
+  /** Where the inactivity machine stands. */
+  phase(): Phase;
   /** The newest activity known, counted or not (epoch ms). */
   lastActivity(): number;
   /** Activity elsewhere (another tab, the shared record) at `at`; a time from the future counts as now. */
