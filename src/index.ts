@@ -5,6 +5,7 @@ export { requestActivity, type RequestActivityOptions } from './activity/request
 export { jwtToken, type JwtTokenOptions, type JwtTokenSignal } from './token/jwt-token';
 export { tokenRefresh, type TokenRefreshOptions, type TokenRefreshSignal } from './token/token-refresh';
 export { serverCheck } from './check/server-check';
+export { serverEvents, type ServerEventsOptions } from './events/server-events';
 export { sharedTabs, type SharedTabsOptions } from './tabs/shared-tabs';
 export { closeDetection, type CloseDetectionOptions, type CloseDetectionSignal } from './lifecycle/close';
 export { beforeExpire } from './lifecycle/before-expire';

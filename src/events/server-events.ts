@@ -1,0 +1,191 @@
+import type { SessionSignal } from '../signal';
+import { duration, fn, isObject, must } from '../options';
+
+/** Options of {@link serverEvents}. All durations in milliseconds. */
+export interface ServerEventsOptions {
+  /**
+   * The Server-Sent Events endpoint (`GET`). `EventSource` cannot send headers, so the stream is
+   * authenticated by the session's HttpOnly cookie, or by a `ticket`: never put a token in this URL.
+   */
+  url: string;
+  /**
+   * Fetches a short-lived, single-use ticket before each connection (e.g. a `POST` with the bearer
+   * token), sent as the `ticket` query parameter: for a server that cannot read the session's cookie
+   * on the stream. Called with a signal that aborts when the connection is given up.
+   */
+  ticket?: (signal: AbortSignal) => Promise<string>;
+  /** Send cookies to a stream on another origin (`EventSource`'s `withCredentials`). Default `false`. */
+  withCredentials?: boolean;
+  /** A stream silent this long (not even a heartbeat) is closed and opened again. Default `60_000`. */
+  heartbeatTimeout?: number;
+  /** Delay before the first reconnect; each failure in a row doubles it, randomly shortened by up to half. Default `1_000`. */
+  retryDelay?: number;
+  /** The longest delay between reconnects. Default `60_000`. */
+  maxRetryDelay?: number;
+  /** The longest event (characters of its `data`) read; a longer one is ignored. Default `4_096`. */
+  maxEventSize?: number;
+}
+
+const TYPES = ['heartbeat', 'session', 'revoked'];
+const finiteOrAbsent = (value: unknown) => value === undefined || Number.isFinite(value);
+
+/**
+ * Sign-out pushed by the server, at once: one Server-Sent Events stream for all tabs, held by the
+ * leading tab, which tells the others. Each event's `data` is a JSON object:
+ * `{"type":"revoked"}` ends the session with reason `'revoked'` in every tab;
+ * `{"type":"session","expiresAt":…}` moves the end of a session without a JWT `exp` (server clock,
+ * epoch ms); `{"type":"heartbeat"}` says the stream is alive; any of them may carry `serverTime`
+ * (epoch ms) to refine the clock offset. Anything else is ignored, with one `'error'`.
+ *
+ * Made to work with {@link serverCheck}: each time the stream opens, one check runs (for what was
+ * said while it was down), and while it is up its events prove the session alive, so the periodic
+ * check never comes due; while it is down, the check's schedule and backoff apply. Reconnects back
+ * off with jitter. The stream closes when the page enters the back/forward cache and opens again
+ * when it is restored.
+ *
+ * @example
+ * ```ts
+ * const session = new SessionManager({
+ *   token: jwt,
+ *   check: serverCheck({ url: '/api/session' }),
+ *   signals: [serverEvents({ url: '/api/events' })], // authenticated by the HttpOnly session cookie
+ * });
+ * ```
+ * @throws `TypeError` or `RangeError` naming a bad option.
+ */
+export function serverEvents(options: ServerEventsOptions): SessionSignal {
+  const name = (option: string) => `serverEvents() option \`${option}\``;
+  const url = isObject(options) ? options.url : undefined;
+  must(typeof url === 'string' && url, name('url'), 'a URL string');
+  must(!/[?&](access_)?token=/i.test(url!), name('url'), 'free of tokens (use the cookie or a `ticket`)');
+  const ticket = fn<ServerEventsOptions['ticket']>(name('ticket'), options.ticket);
+  const { withCredentials = false } = options;
+  must(typeof withCredentials === 'boolean', name('withCredentials'), 'a boolean');
+  const silence = duration(name('heartbeatTimeout'), options.heartbeatTimeout, 60_000, 1);
+  const firstDelay = duration(name('retryDelay'), options.retryDelay, 1_000, 1);
+  const maxDelay = duration(name('maxRetryDelay'), options.maxRetryDelay, 60_000, firstDelay);
+  const maxSize = duration(name('maxEventSize'), options.maxEventSize, 4_096, 1);
+  return {
+    attach(ctx) {
+      const { bus } = ctx;
+      let source: EventSource | undefined;
+      let pending: AbortController | undefined;
+      /** When the stream (or the attempt to open it) counts as dead if nothing was heard. */
+      let silentBy = Infinity;
+      let retryAt = -Infinity;
+      let failures = 0;
+      let openedAt: number | undefined;
+      /** Whether a check was asked for since the stream was last open: a refused stream asks once. */
+      let asked = false;
+
+      const close = () => {
+        source?.close();
+        pending?.abort();
+        source = pending = openedAt = undefined;
+      };
+      /** The stream failed or fell silent: close it, and open it again after a jittered backoff. */
+      const retry = () => {
+        const now = ctx.now();
+        // A stream that lived a while failed once; one refused or cut at once fails again, for longer.
+        failures = openedAt !== undefined && now - openedAt >= silence ? 1 : failures + 1;
+        retryAt = now + Math.min(maxDelay, firstDelay * 2 ** (failures - 1)) * (1 - Math.random() / 2);
+        const refused = openedAt === undefined && !asked;
+        close();
+        // Refused: maybe the session ended while the stream was down. One check says; the check's own
+        // schedule and backoff apply to the rest of the outage.
+        if (refused) {
+          asked = true;
+          bus.emit('check', now);
+        }
+      };
+      /** The session is alive now: here (the check's next due time moves away) and in the other tabs. */
+      const prove = (at: number, expiresAt?: number) => {
+        bus.emit('proved', at);
+        ctx.tell({ k: 'stream', at, expiresAt }, { provedAt: at });
+      };
+      const read = (data: unknown) => {
+        const at = ctx.now();
+        silentBy = at + silence;
+        let event: unknown;
+        try {
+          if (typeof data === 'string' && data.length <= maxSize) event = JSON.parse(data);
+        } catch {
+          // garbage: reported below
+        }
+        const { type, expiresAt, serverTime } = (isObject(event) ? event : {}) as { type?: unknown; expiresAt?: number; serverTime?: number };
+        if (!TYPES.includes(type as never) || !finiteOrAbsent(expiresAt) || !finiteOrAbsent(serverTime)) {
+          return ctx.degrade(new TypeError('sessionwarden: ignored a malformed server event'), 'events');
+        }
+        if (type === 'revoked') return ctx.end('revoked', true);
+        if (serverTime !== undefined) bus.emit('serverTime', { serverTime, sentAt: at, at, coarse: false });
+        if (expiresAt !== undefined) bus.emit('serverEnd', expiresAt);
+        prove(at, expiresAt);
+        ctx.run();
+      };
+      const connect = async () => {
+        if (typeof EventSource !== 'function') {
+          retryAt = Infinity;
+          return ctx.degrade(new TypeError('sessionwarden: no EventSource, serverEvents() is off'), 'events');
+        }
+        const attempt = (pending = new AbortController());
+        silentBy = ctx.now() + silence;
+        let target = url!;
+        if (ticket) {
+          const value: unknown = await Promise.resolve(attempt.signal).then(ticket).catch(() => null);
+          if (pending !== attempt) return; // given up meanwhile
+          if (typeof value !== 'string' || !value) {
+            if (value !== null) ctx.degrade(new TypeError(`sessionwarden: ${name('ticket')} must resolve to a string`), 'events');
+            retry();
+            return ctx.run();
+          }
+          const withTicket = new URL(target, location.href);
+          withTicket.searchParams.set('ticket', value);
+          target = withTicket.href;
+        }
+        pending = undefined;
+        // The library reconnects, not EventSource: on any error the stream is closed, then opened again after a backoff.
+        const stream = (source = new EventSource(target, { withCredentials }));
+        stream.onopen = () => {
+          const at = (openedAt = ctx.now());
+          silentBy = at + silence;
+          asked = false;
+          bus.emit('check', at); // what happened while the stream was down
+          prove(at);
+          ctx.run();
+        };
+        stream.onmessage = ({ data }) => read(data);
+        stream.onerror = () => source === stream && (retry(), ctx.run());
+      };
+
+      bus.on('run', (now) => {
+        if (!ctx.leader) close();
+        else if (source || pending) now >= silentBy && retry();
+        else if (now >= retryAt) void connect();
+      });
+      // The leader's news: the session is alive, and maybe ends elsewhen.
+      bus.on('msg:stream', (message) => {
+        bus.emit('proved', message.at as number);
+        if (!Number.isFinite(message.expiresAt)) return;
+        bus.emit('serverEnd', message.expiresAt as number);
+        ctx.run();
+      });
+      const reopen = () => {
+        close();
+        retryAt = -Infinity;
+      };
+      // A page in the back/forward cache holds no connection; it opens one again when restored (`wake`).
+      bus.on('hide', ({ cached }) => cached && reopen());
+      // Another user's session began here: the open stream is the old session's.
+      bus.on('restart', reopen);
+      return {
+        start() {
+          failures = 0;
+          asked = false;
+          reopen();
+          return close;
+        },
+        due: () => (!ctx.leader ? Infinity : source || pending ? silentBy : retryAt),
+      };
+    },
+  };
+}
