@@ -32,3 +32,12 @@ export function watchPage(signals: PageSignals): () => void {
     for (const [target, type, listener] of listeners) target.removeEventListener(type, listener);
   };
 }
+
+/**
+ * Calls `again` each time the page comes back from the back/forward cache after it entered it from
+ * now on (a restore that only ends a session on its wake-up is not one). Returns the function that stops.
+ */
+export function onRestore(again: () => void): () => void {
+  let cached = false;
+  return watchPage({ wake: (_, restored) => restored && cached && again(), hide: (final, into) => void (final && (cached = !!into)) });
+}
