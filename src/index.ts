@@ -16,13 +16,12 @@ export type {
   CheckOptions,
   CheckOutcome,
   CheckResult,
-  CoreOptions,
   ExpireReason,
   JwtClaims,
   SessionEvents,
-  SessionOptions,
   SessionSnapshot,
   SessionState,
   WarningReason,
 } from './types';
+export type { CoreOptions, SessionOptions } from './options';
 export type { BusEvents, PageHide, Phase, ServerTime, SessionContext, SessionSignal, SharedRecord, SignalHooks, TabMessage, TokenNews } from './signal';

@@ -1,7 +1,7 @@
 import type { Handler } from 'mitt';
-import type { CoreOptions, JwtClaims, SessionEvents, SessionSnapshot } from './types';
+import type { JwtClaims, SessionEvents, SessionSnapshot } from './types';
 import type { SessionSignal } from './signal';
-import { resolveOptions, need, type Resolved } from './options';
+import { resolveOptions, need, type CoreOptions, type Resolved } from './options';
 import { grants } from './core/roles';
 import { createKernel, type Kernel } from './kernel';
 

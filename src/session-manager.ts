@@ -1,4 +1,4 @@
-import type { SessionOptions } from './types';
+import type { SessionOptions } from './options';
 import type { SessionSignal } from './signal';
 import { SessionCore } from './session-core';
 import { isObject, isSignal, must, need } from './options';

@@ -1,5 +1,3 @@
-import type { SessionSignal } from './signal';
-
 /** The life of a session in one tab: `'stopped' → 'active' ⇄ 'warning' → 'expired'`. */
 export type SessionState = 'stopped' | 'active' | 'warning' | 'expired';
 
@@ -63,50 +61,6 @@ export interface ActivitySignals {
 export interface ActivitySource {
   /** Starts reporting; returns the function that stops. */
   start(report: (at?: number) => void, signals: ActivitySignals): () => void;
-}
-
-/** Options of {@link SessionCore} (and of {@link SessionManager}). All durations in milliseconds, all times epoch ms. */
-export interface CoreOptions {
-  /** Inactivity that ends the session. Default `1_800_000` (30 min); `Infinity` turns inactivity off. */
-  idleTimeout?: number;
-  /** Lead time of the `'warning'` event. Default `min(120_000, idleTimeout / 4)`; must be `< idleTimeout`. */
-  warnBefore?: number;
-  /** Activity sources. Default `[domActivity()]`; `[]` for none. */
-  activity?: readonly ActivitySource[];
-  /** While the warning is shown, only `extend()` keeps the session. Default `true`. */
-  ignoreActivityDuringWarning?: boolean;
-  /** At most one cross-tab activity message, storage write and `'activity'` event per interval. Default `5_000`. */
-  sampleInterval?: number;
-  /** More signals, each a named import: e.g. `[serverCheck({ url: '/api/session' })]`. */
-  signals?: readonly SessionSignal[];
-  /** Prefix of storage keys, the channel name and Web Lock names. Default `'sessionwarden'`. */
-  storageKey?: string;
-  /** Role → permissions, for `can()`. Default `{}`. */
-  permissions?: Record<string, readonly string[]>;
-  /** The clock. Default `Date.now`. */
-  now?: () => number;
-}
-
-/** Options of {@link SessionManager}: the kernel's, the token's and the tabs', and a slot for each optional signal. */
-export interface SessionOptions extends CoreOptions {
-  /** A JWT; its `exp` ends the session. `null`/`undefined` mean no token; `''` is malformed. */
-  token?: string | null;
-  /** An absolute end when there is no JWT (server clock, epoch ms); ends the session with reason `'token'`. */
-  expiresAt?: number | null;
-  /** Server minus client clock in ms, or `'auto'` (learned from `iat`, refined by each check). Default `'auto'`. */
-  clockSkew?: number | 'auto';
-  /** Roles from the claims. Default `claims.roles ?? claims.role ?? []`. */
-  roles?: (claims: JwtClaims) => readonly string[];
-  /** Share the session across tabs; a string names the channel. Default `true`. */
-  crossTab?: boolean | string;
-  /** The backup server check: `serverCheck({ url, interval, onFocus })`. */
-  check?: SessionSignal;
-  /** Refreshes the token before `exp`: `tokenRefresh(fetchToken, { before, timeout })`. */
-  refresh?: SessionSignal;
-  /** Ends the session when the browser or the tab closes: `closeDetection('browser' | 'tab', { grace, beacon })`. */
-  endOnClose?: SessionSignal;
-  /** Awaited before `'expired'`, the place to auto-save: `beforeExpire(save, { timeout })`. */
-  beforeExpire?: SessionSignal;
 }
 
 /** An immutable picture of the session; a new object only when something changed. */

@@ -86,7 +86,7 @@ declare global {
  * @throws `Error` without `customElements` (on the server); a `DOMException` for an invalid `tagName`.
  */
 export function defineSessionWarningDialog(tagName = 'session-warning-dialog'): CustomElementConstructor {
-  if (typeof customElements !== 'object') throw new Error('sessionwarden/element: needs a browser');
+  if (typeof customElements !== 'object') throw new Error('sessionwarden: defineSessionWarningDialog() needs a browser');
   const existing = customElements.get(tagName);
   if (existing) return existing;
 
@@ -130,7 +130,7 @@ export function defineSessionWarningDialog(tagName = 'session-warning-dialog'): 
 
     set session(session: WarningDialogSession | null) {
       if (session !== null && typeof session?.on !== 'function') {
-        throw new TypeError('sessionwarden/element: session takes a SessionManager or null');
+        throw new TypeError('sessionwarden: <session-warning-dialog>.session takes a SessionManager or null');
       }
       this.#session = session;
       this.#sync();

@@ -1,6 +1,6 @@
 import { useEffect, useRef, type DetailedHTMLProps, type HTMLAttributes } from 'react';
 import { defineSessionWarningDialog, type SessionWarningDialog, type WarningDialogSession } from 'sessionwarden/element';
-import { useSessionManager } from './index';
+import { useSessionManager } from './provider';
 
 /**
  * What `<session-warning-dialog>` takes in TSX (importing `sessionwarden/react` declares it in

@@ -25,7 +25,7 @@ export interface SessionStore {
  */
 export function sessionStore(manager: SessionManager): SessionStore {
   const need = (ok: boolean, what: string) => {
-    if (!ok) throw new TypeError(`sessionwarden/svelte: ${what}`);
+    if (!ok) throw new TypeError(`sessionwarden: ${what}`);
   };
   need(typeof manager?.subscribe === 'function' && typeof manager.getSnapshot === 'function', 'sessionStore() takes a SessionManager');
   return {

@@ -2,7 +2,7 @@ import { SessionManager, type ActivitySignals, type ActivitySource, type Session
 
 /** Bad input to a testing helper: a `TypeError` that says what was wrong. */
 export const need = (ok: unknown, problem: string): void => {
-  if (!ok) throw new TypeError(`sessionwarden/testing: ${problem}`);
+  if (!ok) throw new TypeError(`sessionwarden: ${problem}`);
 };
 
 /** What the test's own activity source holds while the manager is started. */

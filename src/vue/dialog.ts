@@ -1,6 +1,6 @@
 import { defineComponent, h, inject, onMounted } from 'vue';
 import { defineSessionWarningDialog } from 'sessionwarden/element';
-import { sessionKey } from './index';
+import { sessionKey } from './key';
 
 /**
  * The session's warning dialog: `<WarningDialog heading="Still there?" />` renders
@@ -31,7 +31,7 @@ export const WarningDialog = defineComponent({
   },
   setup(props, { slots }) {
     const session = inject(sessionKey, null);
-    if (!session) throw new Error('sessionwarden/vue: <WarningDialog> needs app.use(sessionPlugin, …)');
+    if (!session) throw new Error('sessionwarden: <WarningDialog> needs app.use(sessionPlugin, …)');
     onMounted(() => defineSessionWarningDialog());
     // `.session` sets the property (taken when the element upgrades); the texts are attributes.
     return () =>

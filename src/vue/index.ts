@@ -1,8 +1,8 @@
-import { getCurrentScope, inject, onScopeDispose, shallowReadonly, shallowRef, type App, type Directive, type InjectionKey, type Plugin, type Ref } from 'vue';
+import { getCurrentScope, inject, onScopeDispose, shallowReadonly, shallowRef, type App, type Directive, type Plugin, type Ref } from 'vue';
 import { SessionManager, type SessionOptions, type SessionSnapshot } from 'sessionwarden';
+import { sessionKey } from './key';
 
-/** Where {@link sessionPlugin} provides the manager: `inject(sessionKey)`. */
-export const sessionKey: InjectionKey<SessionManager> = Symbol('sessionwarden');
+export { sessionKey };
 
 const isManager = (value: unknown): value is SessionManager =>
   typeof (value as SessionManager)?.subscribe === 'function' && typeof (value as SessionManager).getSnapshot === 'function';
@@ -80,7 +80,7 @@ export interface UseSession {
  */
 export function useSession(): UseSession {
   const session = getCurrentScope() && inject(sessionKey, null);
-  if (!session) throw new Error('sessionwarden/vue: call useSession() in setup() of an app with app.use(sessionPlugin, …)');
+  if (!session) throw new Error('sessionwarden: call useSession() in setup() of an app with app.use(sessionPlugin, …)');
   const snapshot = shallowRef(session.getSnapshot());
   // On the server nothing changes during a render, and no scope is disposed to unsubscribe.
   if (typeof document === 'object') onScopeDispose(session.subscribe(() => (snapshot.value = session.getSnapshot())));

@@ -295,7 +295,7 @@ describe('<session-warning-dialog> session property', () => {
   });
 
   it.each([[{}], ['manager'], [42]])('rejects %j with a TypeError', (value) => {
-    expect(() => (el.session = value as never)).toThrow(new TypeError('sessionwarden/element: session takes a SessionManager or null'));
+    expect(() => (el.session = value as never)).toThrow(new TypeError('sessionwarden: <session-warning-dialog>.session takes a SessionManager or null'));
     expect(el.session).toBe(manager);
   });
 });

@@ -82,6 +82,6 @@ describe('<session-warning-dialog> set up before it is defined', () => {
     } finally {
       window.removeEventListener('error', onError);
     }
-    expect(errors).toContainEqual(new TypeError('sessionwarden/element: session takes a SessionManager or null'));
+    expect(errors).toContainEqual(new TypeError('sessionwarden: <session-warning-dialog>.session takes a SessionManager or null'));
   });
 });

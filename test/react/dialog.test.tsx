@@ -82,7 +82,7 @@ describe('<WarningDialog>', () => {
 
   it('throws outside a provider', () => {
     vi.spyOn(console, 'error').mockImplementation(() => {});
-    expect(() => render(<WarningDialog />)).toThrow('sessionwarden/react: useSession() and its components must be used inside <SessionProvider>');
+    expect(() => render(<WarningDialog />)).toThrow('sessionwarden: useSession() and its components must be used inside <SessionProvider>');
   });
 });
 

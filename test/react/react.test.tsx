@@ -150,7 +150,7 @@ describe('SessionProvider', () => {
     ['a manager that is not one', { manager: {} as SessionManager }],
     ['both a manager and options', { manager: new SessionManager(options), options }],
   ])('rejects %s with a TypeError', (_, props) => {
-    expect(renderError(<SessionProvider {...props}><Status /></SessionProvider>)).toMatch(/^TypeError: sessionwarden\/react: <SessionProvider> takes/);
+    expect(renderError(<SessionProvider {...props}><Status /></SessionProvider>)).toMatch(/^TypeError: sessionwarden: <SessionProvider> takes/);
   });
 
   it('passes bad options on as the core’s RangeError', () => {
@@ -188,7 +188,7 @@ describe('useSession', () => {
   });
 
   it('throws a clear Error outside a provider', () => {
-    expect(renderError(<Status />)).toBe('Error: sessionwarden/react: useSession() and its components must be used inside <SessionProvider>');
+    expect(renderError(<Status />)).toBe('Error: sessionwarden: useSession() and its components must be used inside <SessionProvider>');
   });
 });
 
@@ -288,7 +288,7 @@ describe('useSessionEvent', () => {
       useSessionEvent('expired', 'not a function' as never);
       return null;
     }
-    expect(renderError(<SessionProvider options={options}><Bad /></SessionProvider>)).toBe('TypeError: sessionwarden/react: useSessionEvent() takes a handler function');
+    expect(renderError(<SessionProvider options={options}><Bad /></SessionProvider>)).toBe('TypeError: sessionwarden: useSessionEvent() takes a handler function');
   });
 
   it('throws outside a provider', () => {

@@ -101,7 +101,7 @@ describe('sessionStore: the actions', () => {
     const store = sessionStore(new SessionManager(options));
     expect(() => store.can(1 as never)).toThrow(TypeError);
     expect(() => store.hasRole(undefined as never)).toThrow(TypeError);
-    expect(() => store.subscribe('run' as never)).toThrow(new TypeError('sessionwarden/svelte: subscribe() takes a function'));
+    expect(() => store.subscribe('run' as never)).toThrow(new TypeError('sessionwarden: subscribe() takes a function'));
   });
 });
 
@@ -152,6 +152,6 @@ describe('sessionStore in real Svelte components ($session)', () => {
 
 describe('sessionStore: bad input', () => {
   it.each([[undefined], [null], [42], [{}], [{ subscribe: () => {} }], [{ getSnapshot: () => ({}) }]])('rejects %j with a TypeError', (value) => {
-    expect(() => sessionStore(value as never)).toThrow(new TypeError('sessionwarden/svelte: sessionStore() takes a SessionManager'));
+    expect(() => sessionStore(value as never)).toThrow(new TypeError('sessionwarden: sessionStore() takes a SessionManager'));
   });
 });

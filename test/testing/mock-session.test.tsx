@@ -148,13 +148,13 @@ describe('mockSession', () => {
 
 describe('mockSession: bad input', () => {
   it.each([['warning'], [42], [null], [[]]])('rejects %j as init', (init) => {
-    expect(() => mockSession(init as never)).toThrow(new TypeError('sessionwarden/testing: mockSession() takes snapshot fields (an object)'));
+    expect(() => mockSession(init as never)).toThrow(new TypeError('sessionwarden: mockSession() takes snapshot fields (an object)'));
   });
 
   it('rejects bad permissions and tokens', () => {
-    expect(() => mockSession({ permissions: { editor: 'posts:edit' } as never })).toThrow(new TypeError('sessionwarden/testing: mockSession() option `permissions` must map roles to permission arrays'));
+    expect(() => mockSession({ permissions: { editor: 'posts:edit' } as never })).toThrow(new TypeError('sessionwarden: mockSession() option `permissions` must map roles to permission arrays'));
     expect(() => mockSession({ permissions: null as never })).toThrow(/permissions/);
-    expect(() => mockSession({ token: 42 as never })).toThrow(new TypeError('sessionwarden/testing: mockSession() option `token` must be a string or null'));
+    expect(() => mockSession({ token: 42 as never })).toThrow(new TypeError('sessionwarden: mockSession() option `token` must be a string or null'));
   });
 
   it.each([
@@ -170,25 +170,25 @@ describe('mockSession: bad input', () => {
   ])('set(%j) throws, naming the problem, and changes nothing', (changes, message) => {
     const session = mockSession({ roles: ['editor'] });
     const before = session.getSnapshot();
-    expect(() => session.set(changes as never)).toThrow(new TypeError(`sessionwarden/testing: ${message}`));
+    expect(() => session.set(changes as never)).toThrow(new TypeError(`sessionwarden: ${message}`));
     expect(session.getSnapshot()).toBe(before);
-    expect(() => mockSession(changes as never)).toThrow(new TypeError(`sessionwarden/testing: ${message}`));
+    expect(() => mockSession(changes as never)).toThrow(new TypeError(`sessionwarden: ${message}`));
   });
 
   it('set() takes an object only', () => {
-    expect(() => mockSession().set(null as never)).toThrow(new TypeError('sessionwarden/testing: set() takes snapshot fields (an object)'));
+    expect(() => mockSession().set(null as never)).toThrow(new TypeError('sessionwarden: set() takes snapshot fields (an object)'));
   });
 
   it('rejects bad arguments as a real manager does', () => {
     const session = mockSession();
-    expect(() => session.hasRole(1 as never)).toThrow(new TypeError('sessionwarden/testing: hasRole() takes a string'));
-    expect(() => session.can(undefined as never)).toThrow(new TypeError('sessionwarden/testing: can() takes a string'));
-    expect(() => session.subscribe('x' as never)).toThrow(new TypeError('sessionwarden/testing: subscribe() takes a function'));
-    expect(() => session.on('warn' as never, () => {})).toThrow(new TypeError('sessionwarden/testing: on() got an unknown event "warn"'));
-    expect(() => session.on('warning', null as never)).toThrow(new TypeError('sessionwarden/testing: on() takes a handler function'));
-    expect(() => session.off('nope' as never, () => {})).toThrow(new TypeError('sessionwarden/testing: off() got an unknown event "nope"'));
-    expect(() => session.off('warning', 1 as never)).toThrow(new TypeError('sessionwarden/testing: off() takes a handler function'));
-    expect(() => session.emit('nope' as never, {} as never)).toThrow(new TypeError('sessionwarden/testing: emit() got an unknown event "nope"'));
+    expect(() => session.hasRole(1 as never)).toThrow(new TypeError('sessionwarden: hasRole() takes a string'));
+    expect(() => session.can(undefined as never)).toThrow(new TypeError('sessionwarden: can() takes a string'));
+    expect(() => session.subscribe('x' as never)).toThrow(new TypeError('sessionwarden: subscribe() takes a function'));
+    expect(() => session.on('warn' as never, () => {})).toThrow(new TypeError('sessionwarden: on() got an unknown event "warn"'));
+    expect(() => session.on('warning', null as never)).toThrow(new TypeError('sessionwarden: on() takes a handler function'));
+    expect(() => session.off('nope' as never, () => {})).toThrow(new TypeError('sessionwarden: off() got an unknown event "nope"'));
+    expect(() => session.off('warning', 1 as never)).toThrow(new TypeError('sessionwarden: off() takes a handler function'));
+    expect(() => session.emit('nope' as never, {} as never)).toThrow(new TypeError('sessionwarden: emit() got an unknown event "nope"'));
   });
 });
 

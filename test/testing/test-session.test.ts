@@ -154,7 +154,7 @@ describe('createTestSession', () => {
     session.start();
     session.stop();
     expect(session.state).toBe('stopped');
-    expect(() => session.userActive()).toThrow(new TypeError('sessionwarden/testing: userActive() needs a started session (call start() first)'));
+    expect(() => session.userActive()).toThrow(new TypeError('sessionwarden: userActive() needs a started session (call start() first)'));
     session.start();
     session.userActive();
     expect(session.state).toBe('active');
@@ -163,7 +163,7 @@ describe('createTestSession', () => {
 
 describe('createTestSession: bad input', () => {
   it.each([['options'], [42], [null], [[]]])('rejects %j as options', (options) => {
-    expect(() => createTestSession(options as never)).toThrow(new TypeError('sessionwarden/testing: createTestSession() takes SessionManager options (an object)'));
+    expect(() => createTestSession(options as never)).toThrow(new TypeError('sessionwarden: createTestSession() takes SessionManager options (an object)'));
   });
 
   it('passes the manager\'s own errors for bad options through', () => {
@@ -175,8 +175,8 @@ describe('createTestSession: bad input', () => {
 
   it('userActive() and revoke() before start() say what is missing', () => {
     const session = createTestSession();
-    expect(() => session.userActive()).toThrow(new TypeError('sessionwarden/testing: userActive() needs a started session (call start() first)'));
-    expect(() => session.revoke()).toThrow(new TypeError('sessionwarden/testing: revoke() needs a started session (call start() first)'));
+    expect(() => session.userActive()).toThrow(new TypeError('sessionwarden: userActive() needs a started session (call start() first)'));
+    expect(() => session.revoke()).toThrow(new TypeError('sessionwarden: revoke() needs a started session (call start() first)'));
   });
 });
 
@@ -191,6 +191,6 @@ describe('testToken', () => {
   });
 
   it.each([['claims'], [null], [[1]], [undefined]])('rejects %j', (claims) => {
-    expect(() => testToken(claims as never)).toThrow(new TypeError('sessionwarden/testing: testToken() takes the claims (an object)'));
+    expect(() => testToken(claims as never)).toThrow(new TypeError('sessionwarden: testToken() takes the claims (an object)'));
   });
 });

@@ -90,6 +90,6 @@ describe('<WarningDialog>', () => {
 
   it('throws without the plugin', () => {
     vi.spyOn(console, 'error').mockImplementation(() => {});
-    expect(() => mount(WarningDialog)).toThrow('sessionwarden/vue: <WarningDialog> needs app.use(sessionPlugin, …)');
+    expect(() => mount(WarningDialog)).toThrow('sessionwarden: <WarningDialog> needs app.use(sessionPlugin, …)');
   });
 });

@@ -138,7 +138,7 @@ describe('useSession', () => {
 
   it('throws a clear Error without the plugin, and outside setup()', () => {
     vi.spyOn(console, 'warn').mockImplementation(() => {});
-    expect(() => mount(Status)).toThrow('sessionwarden/vue: call useSession() in setup() of an app with app.use(sessionPlugin, …)');
+    expect(() => mount(Status)).toThrow('sessionwarden: call useSession() in setup() of an app with app.use(sessionPlugin, …)');
     expect(() => useSession()).toThrow(/call useSession\(\) in setup\(\)/);
     const scope = effectScope();
     expect(() => scope.run(() => useSession())).toThrow(/app\.use\(sessionPlugin/);
