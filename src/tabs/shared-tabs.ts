@@ -4,6 +4,7 @@ import { otherUser, toLocal } from '../core/token';
 import { recordStore } from './record';
 import { isTabMessage, openChannel } from './channel';
 import { hold } from './locks';
+import { must } from '../options';
 
 /** Options of {@link sharedTabs}. */
 export interface SharedTabsOptions {
@@ -20,6 +21,8 @@ export interface SharedTabsOptions {
  * session (`'logout'`) and is never continued. Built into `SessionManager` (its `crossTab` option).
  */
 export function sharedTabs({ channel, storage = 'local' }: SharedTabsOptions = {}): SessionSignal {
+  must(channel === undefined || channel === false || (typeof channel === 'string' && channel), 'sharedTabs() option `channel`', 'a channel name or false');
+  must(storage === 'local' || storage === 'session', 'sharedTabs() option `storage`', "'local' or 'session'");
   return {
     attach(ctx) {
       const { bus, key } = ctx;
