@@ -22,7 +22,7 @@ export async function load(entry, name = 'bundle') {
 /** A page with faked time. `counts` tracks timer work; `dispatch` fires a DOM event as a user would. */
 export function page() {
   const window = new Window({ url: 'http://localhost/' });
-  const globals = { window, document: window.document, navigator: window.navigator, localStorage: window.localStorage,
+  const globals = { window, document: window.document, location: window.location, navigator: window.navigator, localStorage: window.localStorage,
     sessionStorage: window.sessionStorage, addEventListener: window.addEventListener.bind(window),
     removeEventListener: window.removeEventListener.bind(window), Event: window.Event, PointerEvent: window.PointerEvent, MouseEvent: window.MouseEvent };
   const saved = {};

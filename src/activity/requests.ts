@@ -43,14 +43,17 @@ export function requestActivity({ ignore, api }: RequestActivityOptions = {}): A
       if (typeof original !== 'function') return () => {};
       // Resolved once against the page: an origin `https://api.example` becomes `https://api.example/`.
       const base = globalThis.location?.href;
-      const prefixes = (api ?? [globalThis.location?.origin ?? '']).map((prefix) => new URL(prefix, base).href);
-      const ours = (url: string) => {
+      const resolve = (url: string) => {
         try {
-          const href = new URL(url, base).href;
-          return prefixes.some((prefix) => href.startsWith(prefix));
+          return new URL(url, base).href;
         } catch {
-          return false;
+          return undefined; // relative, where there is no page to resolve it against
         }
+      };
+      const prefixes = (api ?? [globalThis.location?.origin ?? '']).map(resolve).filter((prefix): prefix is string => !!prefix);
+      const ours = (url: string) => {
+        const href = resolve(url);
+        return !!href && prefixes.some((prefix) => href.startsWith(prefix));
       };
       bare ??= original;
       let on = true;
