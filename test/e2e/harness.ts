@@ -311,6 +311,15 @@ export async function tap(page: Page, name: string): Promise<() => Promise<unkno
   return () => page.evaluate((n) => (window as unknown as Win).heard[n]!, name);
 }
 
+/** Navigates `page` away, to another page of the origin without the library (it may enter the back/forward cache). */
+export const leave = (page: Page, base: string) => page.goto(`${base}/other.html`);
+
+/** Goes back; resolves once the page's session runs again (restored from the cache, or reloaded). */
+export async function goBack(page: Page): Promise<void> {
+  await page.goBack({ waitUntil: 'commit' }); // a restore fires no `load`
+  await ready(page);
+}
+
 /**
  * Why Chrome did not restore the page from the back/forward cache (through the DevTools
  * protocol): one list of reasons per navigation that missed the cache.

@@ -5,7 +5,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import {
-  bfcacheMisses, call, closeTab, events, launch, lockCount, pageUrl, pauseClock, persisted, ready, record, requests,
+  bfcacheMisses, call, closeTab, events, goBack, launch, leave, lockCount, pageUrl, pauseClock, persisted, ready, record, requests,
   state, suite, tap, waitForState,
 } from './harness';
 
@@ -201,13 +201,8 @@ describe('the back/forward cache', () => {
     t.browser = await launch({ bfcache: true });
   });
 
-  /** Navigates away to another page of the origin (without the library). */
-  const away = (page: Page) => page.goto(`${t.server.url}/other.html`);
-  /** Goes back; resolves once the page's session runs again (restored or reloaded). */
-  const back = async (page: Page) => {
-    await page.goBack({ waitUntil: 'commit' }); // a restore fires no `load`
-    await ready(page);
-  };
+  const away = (page: Page) => leave(page, t.server.url);
+  const back = goBack;
 
   it('a page gone back to after a logout in another tab shows the session ended', async () => {
     const a = await open(opts());

@@ -4,17 +4,14 @@
 // signing in. Time is Playwright's clock wherever time is what a test is about.
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { bfcacheMisses, call, events, jwt, launch, pageUrl, persisted, ready, state, suite, waitForState } from './harness';
+import { bfcacheMisses, call, events, goBack, jwt, launch, leave, pageUrl, pauseClock, persisted, state, suite, waitForState } from './harness';
 
 const t = suite('day');
 const SEC = 1000;
 const T0 = Date.UTC(2026, 11, 1, 8, 0, 0); // 08:00, the start of the working day
 
 /** Playwright's clock in every page of the browser, paused at T0: time moves only when the test runs it. */
-const paused = async () => {
-  await t.browser.context.clock.install({ time: T0 - SEC });
-  await t.browser.context.clock.pauseAt(T0);
-};
+const paused = () => pauseClock(t.browser.context, T0);
 const url = (options: Record<string, unknown>) => pageUrl(t.server.url, { storageKey: t.key, ...options });
 const expiredOf = async (page: Page) => (await events(page)).filter((e) => e.type === 'expired');
 const evaluate = <T>(page: Page, script: string) => page.evaluate<T>(script);
@@ -138,11 +135,8 @@ describe('Back after the session ended (the back/forward cache)', () => {
   beforeEach(async () => {
     t.browser = await launch({ bfcache: true });
   });
-  const away = (page: Page) => page.goto(`${t.server.url}/other.html`);
-  const back = async (page: Page) => {
-    await page.goBack({ waitUntil: 'commit' }); // a restore fires no `load`
-    await ready(page);
-  };
+  const away = (page: Page) => leave(page, t.server.url);
+  const back = goBack;
   const leads = (page: Page) =>
     page.waitForFunction(async (name) => ((await navigator.locks.query()).held ?? []).some((lock) => lock.name === name), `${t.key}:leader`);
   const twice = (page: Page) =>
