@@ -59,7 +59,7 @@ const lines = [
   'Event cost: 200,000 moves dispatched on document.body in real Chromium, alternating library on/off in one page, median of 15 paired differences.',
   '',
   events?.versusBare
-    ? `Event cost against the target (≤ 1.1× a bare passive listener that stores \`Date.now()\`; the events are script-made, so sessionwarden runs here with a source that is `domActivity()` without its `isTrusted` check, see `bench/entries/sessionwarden-events.js`), paired in one page: per move over no listener, sessionwarden ${events.versusBare.oursNs} ns, the bare listener ${events.versusBare.bareNs} ns; ratio per round ${events.versusBare.ratio} (median of ${events.versusBare.rounds}; IQR ${events.versusBare.r1}–${events.versusBare.r3}).`
+    ? `Event cost against the target (≤ 1.1× a bare passive listener that stores \`Date.now()\`; the events are script-made, so sessionwarden runs here with a source that is \`domActivity()\` without its \`isTrusted\` check, see \`bench/entries/sessionwarden-events.js\`), paired in one page: per move over no listener, sessionwarden ${events.versusBare.oursNs} ns, the bare listener ${events.versusBare.bareNs} ns; ratio per round ${events.versusBare.ratio} (median of ${events.versusBare.rounds}; IQR ${events.versusBare.r1}–${events.versusBare.r3}).`
     : 'Event cost against the bare listener: n/a.',
   '',
   'What an app carries, by usage (`bench/usages.mjs`, min+brotli with esbuild, dependencies included; `npm run size` holds each at a budget):',
