@@ -9,11 +9,12 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { SignJWT, jwtVerify, type JWTPayload } from 'jose';
 import { createLimiter, type Limiter } from './limiter';
 import { USERS, allows, authenticate, type Permission } from './users';
-import { createStore, type ServerSession, type Store } from './store';
-import { hasType, requestInfo, sameOriginOnly, securityHeaders, type NodeBindings } from './security';
+import { createStore, type ServerSession, type SessionStore, type Store, type StoreFactory } from './store';
+import { hasType, requestInfo, sameOriginGet, sameOriginOnly, securityHeaders, type NodeBindings } from './security';
+import { createEventHub, eventsRoute, type EventHub, type EventHubOptions } from './events';
 
 /** Options of {@link createApp}; all durations in milliseconds, all times epoch ms. */
-export interface ServerOptions {
+export interface ServerOptions<S extends SessionStore = Store> {
   /** HS256 key, at least 32 bytes (a string is taken as UTF-8). Default: random per start, so a restart signs everyone out. */
   secret?: Uint8Array | string;
   /** The tokens' `iss`, checked on every token. Default `'sessionwarden-demo'`. */
@@ -56,6 +57,10 @@ export interface ServerOptions {
   now?: () => number;
   /** A built SPA served at `/` (with an `index.html` fallback); `false` for none. Default `examples/app/dist` if it was built. */
   staticDir?: string | false;
+  /** Where sessions live: `redisStore({ url })` to share them between processes. Default: in memory (`createStore`). */
+  store?: StoreFactory<S>;
+  /** The event streams (`GET /api/events`): heartbeat interval, streams per session. */
+  events?: EventHubOptions;
 }
 
 type Env = { Bindings: NodeBindings; Variables: { session: ServerSession } };
@@ -69,7 +74,7 @@ const positive = (name: string, value: number) => {
 };
 
 /** The demo API (login, refresh, check, logout, close beacon, role-gated routes) and, optionally, the built app. */
-export function createApp(options: ServerOptions = {}): { app: Hono<Env>; store: Store; limits: { users: Limiter; addresses: Limiter } } {
+export function createApp<S extends SessionStore = Store>(options: ServerOptions<S> = {}): { app: Hono<Env>; store: S; limits: { users: Limiter; addresses: Limiter }; events: EventHub } {
   const tokenTtl = positive('tokenTtl', options.tokenTtl ?? 5 * 60_000);
   const serverIdle = positive('serverIdle', options.serverIdle ?? 10 * 60_000);
   const closeGrace = positive('closeGrace', options.closeGrace ?? 10_000);
@@ -83,7 +88,9 @@ export function createApp(options: ServerOptions = {}): { app: Hono<Env>; store:
   const now = options.now ?? Date.now;
   const secret = typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : (options.secret ?? randomBytes(32));
   if (secret.byteLength < 32) throw new RangeError('createApp: `secret` must have at least 32 bytes for HS256');
-  const store = createStore(now, { serverIdle, closeGrace, rotationGrace });
+  // Each session that ends (here or, with a shared store, in another process) closes its event streams here.
+  const store = ((options.store ?? createStore) as StoreFactory<S>)(now, { serverIdle, closeGrace, rotationGrace }, (id) => events.end(id));
+  const events = createEventHub(store, now, options.events);
   const { perUser = 5, perAddress = 20, lockout = 30_000, maxLockout = 15 * 60_000 } = options.loginLimits ?? {};
   const limits = {
     users: createLimiter(now, { free: perUser, lockout, maxLockout }),
@@ -142,7 +149,7 @@ export function createApp(options: ServerOptions = {}): { app: Hono<Env>; store:
     } catch {
       return undefined; // never log the token, nor jose's error about it
     }
-    const session = store.get(payload.sid);
+    const session = await store.get(payload.sid);
     return session?.username === payload.sub ? session : undefined;
   };
 
@@ -160,7 +167,7 @@ export function createApp(options: ServerOptions = {}): { app: Hono<Env>; store:
   const guard = (permission: Permission): MiddlewareHandler<Env> => async (c, next) => {
     const session = await bearerSession(c);
     if (!session) return unauthorized(c);
-    store.touch(session);
+    await store.touch(session);
     if (!allows(USERS[session.username]?.roles ?? [], permission)) return c.json({ error: 'forbidden', needs: permission }, 403);
     c.set('session', session);
     await next();
@@ -200,24 +207,24 @@ export function createApp(options: ServerOptions = {}): { app: Hono<Env>; store:
     // The user's count starts over; the address's does not (one account of the attacker's own must not reset it).
     limits.users.reset(userKey);
     // Signing in again in the same browser replaces that browser's previous session.
-    const previous = store.byRefresh(getCookie(c, REFRESH_COOKIE));
-    if (previous) store.delete(previous.session);
-    const session = store.create(user.username, remember === true ? { remember: true, maxAge: rememberFor } : { remember: false, maxAge: sessionMaxAge });
+    const previous = await store.byRefresh(getCookie(c, REFRESH_COOKIE));
+    if (previous) await store.delete(previous.session);
+    const session = await store.create(user.username, remember === true ? { remember: true, maxAge: rememberFor } : { remember: false, maxAge: sessionMaxAge });
     setRefreshCookie(c, session);
     return c.json({ token: await sign(session), user: { name: user.name, roles: user.roles }, remember: session.remember });
   });
 
   app.post('/api/refresh', async (c) => {
-    const found = store.byRefresh(getCookie(c, REFRESH_COOKIE));
+    const found = await store.byRefresh(getCookie(c, REFRESH_COOKIE));
     if (!found || found.status === 'reused') {
       // A value rotated out longer than rotationGrace ago was copied (the browser only holds the newest): end the session.
-      if (found) store.delete(found.session);
+      if (found) await store.delete(found.session);
       clearRefreshCookie(c);
       return c.json({ error: found ? 'refresh token reused; session revoked' : 'unauthorized' }, 401);
     }
-    store.touch(found.session); // the client refreshes only while the user is active
+    await store.touch(found.session); // the client refreshes only while the user is active
     // Within the grace, the previous value gets the current one again (a second tab, a lost answer) without another rotation.
-    if (found.status === 'current') store.rotate(found.session);
+    if (found.status === 'current') await store.rotate(found.session);
     setRefreshCookie(c, found.session);
     return c.json({ token: await sign(found.session) });
   });
@@ -227,7 +234,7 @@ export function createApp(options: ServerOptions = {}): { app: Hono<Env>; store:
   app.get('/api/session', async (c) => {
     const session = await bearerSession(c);
     if (!session) return c.json({ active: false }, 401);
-    store.alive(session);
+    await store.alive(session);
     // expiresAt: when the server drops the session if the user does nothing (the client only uses it without a JWT exp).
     return c.json({ active: true, serverTime: now(), expiresAt: store.endsAt(session) });
   });
@@ -236,10 +243,10 @@ export function createApp(options: ServerOptions = {}): { app: Hono<Env>; store:
   // other; the cookie is cleared only if it belongs to that session (another tab may have signed in
   // as someone else since). Without a token, the refresh cookie's session ends.
   app.post('/api/logout', async (c) => {
-    const cookie = store.byRefresh(getCookie(c, REFRESH_COOKIE));
+    const cookie = await store.byRefresh(getCookie(c, REFRESH_COOKIE));
     const bearer = c.req.header('authorization') !== undefined;
     const session = bearer ? await bearerSession(c, { expiredToo: true }) : cookie?.session;
-    if (session) store.delete(session);
+    if (session) await store.delete(session);
     if (!cookie || cookie.session === session) clearRefreshCookie(c);
     return c.body(null, 204);
   });
@@ -248,12 +255,15 @@ export function createApp(options: ServerOptions = {}): { app: Hono<Env>; store:
   // and no body (or text/plain for a string). Only the session's own refresh cookie says which session:
   // nothing else (a `sid` is in every token, so anyone could name one). The answer is the same whether
   // or not a session was found.
-  app.post('/api/close', (c) => {
+  app.post('/api/close', async (c) => {
     if (!hasType(c, undefined, 'text/plain')) return c.json({ error: 'unsupported content type' }, 415);
-    const found = store.byRefresh(getCookie(c, REFRESH_COOKIE));
-    if (found && found.status !== 'reused') store.markClosing(found.session);
+    const found = await store.byRefresh(getCookie(c, REFRESH_COOKIE));
+    if (found && found.status !== 'reused') await store.markClosing(found.session);
     return c.body(null, 204);
   });
+
+  // Sign-out pushed at once (the client's serverEvents()): cookie-authenticated, so from the app's own pages only.
+  app.get('/api/events', sameOriginGet((c) => options.origins ?? [info(c).origin]), eventsRoute(store, events, REFRESH_COOKIE));
 
   app.get('/api/posts', guard('posts:read'), (c) => c.json([...posts.values()]));
   app.put('/api/posts/:id', guard('posts:edit'), async (c) => {
@@ -268,15 +278,14 @@ export function createApp(options: ServerOptions = {}): { app: Hono<Env>; store:
     const id = Number(c.req.param('id'));
     return posts.delete(id) ? c.json({ deleted: id }) : c.json({ error: 'not found' }, 404);
   });
-  app.get('/api/users', guard('users:read'), (c) => {
-    store.sweep(); // count live sessions only
-    const live = [...store.sessions.values()];
-    return c.json(Object.entries(USERS).map(([username, u]) => ({ username, name: u.name, roles: u.roles, sessions: live.filter((s) => s.username === username).length })));
+  app.get('/api/users', guard('users:read'), async (c) => {
+    const counts = await Promise.all(Object.keys(USERS).map((username) => store.count(username))); // live sessions only
+    return c.json(Object.entries(USERS).map(([username, u], i) => ({ username, name: u.name, roles: u.roles, sessions: counts[i] })));
   });
   app.post('/api/admin/revoke', guard('users:revoke'), async (c) => {
     const { username } = await jsonBody(c);
     if (typeof username !== 'string' || !Object.hasOwn(USERS, username)) return c.json({ error: 'unknown user' }, 400);
-    return c.json({ revoked: store.revokeUser(username) });
+    return c.json({ revoked: await store.revokeUser(username) }); // their event streams say so at once
   });
   app.all('/api/*', (c) => c.json({ error: 'not found' }, 404));
 
@@ -295,7 +304,7 @@ export function createApp(options: ServerOptions = {}): { app: Hono<Env>; store:
     console.error(`${c.req.method} ${c.req.path}: ${error.name}`); // no message: it could quote a header
     return c.json({ error: 'internal error' }, 500);
   });
-  return { app, store, limits };
+  return { app, store, limits, events };
 }
 
 /** The directory to serve: the given one, or the built demo app next to this file or under the working directory. */

@@ -51,6 +51,22 @@ export function sameOriginOnly(allowed: (c: Context) => readonly string[]): Midd
   };
 }
 
+/**
+ * The same rule for a `GET` that a cookie authenticates and that does something (the event stream
+ * holds a connection, and may push out an older one of the session): browsers leave `Origin` out of
+ * same-origin GETs, so it is checked only when sent; `Sec-Fetch-Site`, when sent, must be `same-origin`.
+ */
+export function sameOriginGet(allowed: (c: Context) => readonly string[]): MiddlewareHandler {
+  return async (c, next) => {
+    const site = c.req.header('sec-fetch-site');
+    const origin = c.req.header('origin');
+    if ((site !== undefined && site !== 'same-origin') || (origin !== undefined && !allowed(c).includes(origin))) {
+      return c.json({ error: 'cross-origin request refused' }, 403);
+    }
+    await next();
+  };
+}
+
 /** Whether the request's body is `type` (the media type alone, parameters such as charset ignored). */
 export const hasType = (c: Context, ...types: (string | undefined)[]): boolean => {
   const header = c.req.header('content-type');

@@ -52,8 +52,48 @@ export interface StoreTimings {
   rotationGrace: number;
 }
 
+/** Whether a session is over at `at`: its absolute end, its idle window, or the close beacon's grace. */
+export const isOver = (s: ServerSession, at: number, { serverIdle, closeGrace }: StoreTimings): boolean =>
+  at >= s.expiresAt || at - s.lastSeen >= serverIdle || (s.closingAt !== undefined && at - s.closingAt >= closeGrace);
+
+/** When the session ends if nothing happens (server clock, epoch ms). */
+export const endsAt = (s: ServerSession, { serverIdle, closeGrace }: StoreTimings): number => {
+  const idleEnd = Math.min(s.lastSeen + serverIdle, s.expiresAt);
+  return s.closingAt === undefined ? idleEnd : Math.min(idleEnd, s.closingAt + closeGrace);
+};
+
 /** The in-memory store, as returned by {@link createStore}. */
 export type Store = ReturnType<typeof createStore>;
+
+type Awaitable<T> = T | Promise<T>;
+
+/**
+ * What the app needs of a store: the in-memory one answers at once, the Redis one (`redis-store.ts`)
+ * with promises, so the app awaits every call. `current()` and `endsAt()` read the session object only.
+ */
+export interface SessionStore {
+  get(id: unknown): Awaitable<ServerSession | undefined>;
+  create(username: string, options: { remember: boolean; maxAge: number }): Awaitable<ServerSession>;
+  byRefresh(value: string | undefined): Awaitable<RefreshLookup | undefined>;
+  current(session: ServerSession): string;
+  rotate(session: ServerSession): Awaitable<string>;
+  touch(session: ServerSession): Awaitable<void>;
+  alive(session: ServerSession): Awaitable<void>;
+  markClosing(session: ServerSession): Awaitable<void>;
+  endsAt(session: ServerSession): number;
+  delete(session: ServerSession): Awaitable<void>;
+  revokeUser(username: string): Awaitable<number>;
+  /** Live sessions of a user. */
+  count(username: string): Awaitable<number>;
+  sweep(): Awaitable<number>;
+}
+
+/**
+ * Makes a store for the app: its clock, its timings, and `onEnd`, called with the id of each session
+ * that ends (logout, revocation, expiry found), in every server process that shares the store, so
+ * that each closes its event streams of that session.
+ */
+export type StoreFactory<S extends SessionStore = SessionStore> = (now: () => number, timings: StoreTimings, onEnd: (id: string) => void) => S;
 
 /**
  * The embedded in-memory store (no database: a restart signs everyone out, which suits a demo).
@@ -62,23 +102,21 @@ export type Store = ReturnType<typeof createStore>;
  * interval in `main.ts`) drops the ones nobody asks about. So there is no timer per session, nothing
  * to clear on logout, and a test moves time with its injected `now` alone.
  */
-export function createStore(now: () => number, { serverIdle, closeGrace, rotationGrace }: StoreTimings) {
+export function createStore(now: () => number, timings: StoreTimings, onEnd: (id: string) => void = () => {}) {
   const sessions = new Map<string, ServerSession>();
   /** Every refresh value still kept by a live session → that session's id. */
   const refreshOwner = new Map<string, string>();
 
-  const isOver = (s: ServerSession, at: number) =>
-    at >= s.expiresAt || at - s.lastSeen >= serverIdle || (s.closingAt !== undefined && at - s.closingAt >= closeGrace);
-
   const remove = (session: ServerSession) => {
     sessions.delete(session.id);
     for (const { value } of session.refreshes) refreshOwner.delete(value);
+    onEnd(session.id);
   };
 
   /** The live session with this id; one that ran out is deleted here, on access. */
   const get = (id: unknown): ServerSession | undefined => {
     const session = typeof id === 'string' ? sessions.get(id) : undefined;
-    if (session && isOver(session, now())) {
+    if (session && isOver(session, now(), timings)) {
       remove(session);
       return undefined;
     }
@@ -112,7 +150,7 @@ export function createStore(now: () => number, { serverIdle, closeGrace, rotatio
       const index = session.refreshes.findIndex((r) => r.value === value);
       const retiredAt = session.refreshes[index + 1]?.issuedAt;
       if (retiredAt === undefined) return { session, status: 'current' };
-      return { session, status: now() - retiredAt < rotationGrace ? 'grace' : 'reused' };
+      return { session, status: now() - retiredAt < timings.rotationGrace ? 'grace' : 'reused' };
     },
     /** The session's current refresh value. */
     current: (session: ServerSession): string => session.refreshes.at(-1)!.value,
@@ -132,10 +170,7 @@ export function createStore(now: () => number, { serverIdle, closeGrace, rotatio
       session.closingAt = now();
     },
     /** When the session ends if nothing happens (server clock, epoch ms). */
-    endsAt(session: ServerSession): number {
-      const idleEnd = Math.min(session.lastSeen + serverIdle, session.expiresAt);
-      return session.closingAt === undefined ? idleEnd : Math.min(idleEnd, session.closingAt + closeGrace);
-    },
+    endsAt: (session: ServerSession): number => endsAt(session, timings),
     delete(session: ServerSession) {
       remove(session);
     },
@@ -147,6 +182,12 @@ export function createStore(now: () => number, { serverIdle, closeGrace, rotatio
         remove(session);
         count++;
       }
+      return count;
+    },
+    /** Live sessions of a user. */
+    count(username: string): number {
+      let count = 0;
+      for (const id of [...sessions.keys()]) if (get(id)?.username === username) count++;
       return count;
     },
     /** Drops the sessions that ran out; returns how many. */

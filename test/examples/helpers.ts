@@ -25,7 +25,7 @@ export interface RequestOptions extends RequestInit {
 /** An app on a fake clock, with helpers that speak its API in-process (`app.request`). */
 export function setup(options: ServerOptions = {}) {
   let clock = T0;
-  const { app, store, limits } = createApp({ tokenTtl: 5 * MIN, serverIdle: 10 * MIN, closeGrace: 10_000, staticDir: false, now: () => clock, ...options });
+  const { app, store, limits, events } = createApp({ tokenTtl: 5 * MIN, serverIdle: 10 * MIN, closeGrace: 10_000, staticDir: false, now: () => clock, ...options });
   const req = (path: string, init: RequestOptions = {}) => {
     const { token, cookie, json, origin = ORIGIN, address = '127.0.0.1', ...rest } = init;
     const headers = new Headers(rest.headers);
@@ -45,5 +45,5 @@ export function setup(options: ServerOptions = {}) {
   /** The check endpoint's status for a token. */
   const check = async (token: string) => (await req('/api/session', { token })).status;
   const refresh = (cookie: string, init: RequestOptions = {}) => req('/api/refresh', { method: 'POST', cookie, ...init });
-  return { app, store, limits, req, login, check, refresh, advance: (ms: number) => (clock += ms), now: () => clock };
+  return { app, store, limits, events, req, login, check, refresh, advance: (ms: number) => (clock += ms), now: () => clock };
 }
