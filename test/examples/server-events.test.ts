@@ -84,9 +84,9 @@ describe('GET /api/events', () => {
 });
 
 describe('every end of a session reaches its streams at once', () => {
-  const ends: [string, (s: Setup, victim: { cookie: string; token: string }) => Promise<unknown>][] = [
+  const ends: [string, (s: Setup, victim: { cookie: string; token: string }) => unknown][] = [
     ["the admin's Revoke sessions", async (s) => s.req('/api/admin/revoke', { method: 'POST', token: (await s.login('admin')).token, json: { username: 'editor' } })],
-    ['a logout', (s, victim) => s.req('/api/logout', { method: 'POST', token: victim.token })],
+    ['a logout', async (s, victim) => s.req('/api/logout', { method: 'POST', token: victim.token })],
     ['a replayed refresh value', async (s, victim) => {
       await s.refresh(victim.cookie);
       s.advance(31_000);
