@@ -86,7 +86,7 @@ export class SessionManager extends SessionCore {
    * function threw, an `InvalidTokenError`, or a `TimeoutError` after its `timeout`.
    */
   refresh(): Promise<string | null> {
-    need(this.#refresh, 'refresh() needs the `refresh` option: tokenRefresh(yourRefresh)');
+    need(typeof this.#refresh?.now === 'function', 'refresh() needs the `refresh` option: tokenRefresh(yourRefresh)');
     return this.#refresh!.now();
   }
 }

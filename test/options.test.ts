@@ -104,6 +104,13 @@ describe('options of 0.0.x: the error shows the new shape', () => {
     expect(() => new SessionManager(options as never)).toThrow(message);
   });
 
+  it('refresh() without a tokenRefresh() in the refresh option is a TypeError saying what it needs', () => {
+    const custom = { attach: () => ({}) };
+    for (const session of [new SessionManager({}), new SessionManager({ refresh: custom })]) {
+      expect(() => session.refresh()).toThrow(/^sessionwarden: refresh\(\) needs the `refresh` option: tokenRefresh\(yourRefresh\)/);
+    }
+  });
+
   it('an unknown option names the nearest known one, the built-in signals\' included', () => {
     expect(() => new SessionManager({ crossTabs: true } as never)).toThrow('sessionwarden: unknown option `crossTabs` (did you mean `crossTab`?)');
     expect(() => new SessionManager({ chek: 1 } as never)).toThrow('(did you mean `check`?)');
