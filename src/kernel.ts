@@ -184,11 +184,12 @@ export function createKernel(o: Resolved, signals: readonly SessionSignal[]) {
   snapshot = makeSnapshot();
 
   /** What every activity source calls: O(1), allocation-free; shares at most once per `sampleInterval`. */
+  const { now: clock, sampleInterval } = o;
   const report = (at?: number): void => {
-    const now = o.now();
+    const now = clock();
     if (at === undefined || at > now) at = now; // no activity from the future
     if (at > seen) seen = mine = at;
-    if (started && (at - sampledAt >= o.sampleInterval || at < sampledAt)) share(at);
+    if (started && (at - sampledAt >= sampleInterval || at < sampledAt)) share(at);
   };
 
   return {
