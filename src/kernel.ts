@@ -11,7 +11,6 @@ const NOOP = () => {};
 
 /** The kernel's side of a session, driven by {@link SessionCore}'s methods. */
 export type Kernel = ReturnType<typeof createKernel>;
-
 /**
  * The kernel: the pure inactivity machine, the one deadline timer, activity and its sampling, the
  * wake-up re-check, events and the snapshot; and the context every signal plugs into. It knows no
@@ -183,8 +182,8 @@ export function createKernel(o: Resolved, signals: readonly SessionSignal[]) {
   hooks = signals.map((signal) => signal.attach(ctx));
   snapshot = makeSnapshot();
 
-  /** What every activity source calls: O(1), allocation-free; shares at most once per `sampleInterval`. */
   const { now: clock, sampleInterval } = o;
+  /** What every activity source calls: O(1), allocation-free; shares at most once per `sampleInterval`. */
   const report = (at?: number): void => {
     const now = clock();
     if (at === undefined || at > now) at = now; // no activity from the future
