@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { SessionManager, closeDetection, domActivity, requestActivity, serverCheck, tokenRefresh, type ExpireReason } from 'sessionwarden';
+import { SessionManager, closeDetection, domActivity, requestActivity, serverCheck, serverEvents, tokenRefresh, type ExpireReason } from 'sessionwarden';
 import { Can, SessionProvider, useSession } from 'sessionwarden/react';
 import type { SessionWarningDialog } from 'sessionwarden/element';
 import { PERMISSIONS } from '../../server/permissions';
@@ -26,6 +26,8 @@ function createSession(token: string | null): SessionManager {
     token,
     endOnClose: remember ? undefined : closeDetection('browser', { grace: closeGrace, beacon: '/api/close' }),
     check: serverCheck({ url: '/api/session', interval: 15 * 60_000 }),
+    // An admin's "Revoke sessions" (or a logout elsewhere) signs out every tab at once; the check covers the stream's gaps.
+    signals: [serverEvents({ url: '/api/events' })],
     refresh: tokenRefresh(refreshToken), // before the JWT's exp, only while the user is active
     activity: [domActivity(), requestActivity({ ignore: housekeeping })],
     permissions: PERMISSIONS,
