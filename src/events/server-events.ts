@@ -37,9 +37,10 @@ const finiteOrAbsent = (value: unknown) => value === undefined || Number.isFinit
  * epoch ms); `{"type":"heartbeat"}` says the stream is alive; any of them may carry `serverTime`
  * (epoch ms) to refine the clock offset. Anything else is ignored, with one `'error'`.
  *
- * Made to work with {@link serverCheck}: each time the stream opens, one check runs (for what was
- * said while it was down), and while it is up its events prove the session alive, so the periodic
- * check never comes due; while it is down, the check's schedule and backoff apply. Reconnects back
+ * Made to work with {@link serverCheck}: each time the stream opens again, one check runs (for what
+ * was said while it was down; a stream the server refuses asks for one too), and while it is up its
+ * events prove the session alive, so the periodic check never comes due; while it is down, the
+ * check's schedule and backoff apply. Reconnects back
  * off with jitter. The stream closes when the page enters the back/forward cache and opens again
  * when it is restored.
  *
@@ -77,6 +78,8 @@ export function serverEvents(options: ServerEventsOptions): SessionSignal {
       let openedAt: number | undefined;
       /** Whether a check was asked for since the stream was last open: a refused stream asks once. */
       let asked = false;
+      /** Whether the stream was open before in this session (here, or in the tab that led before): opening it again is a reconnect. */
+      let reconnect = false;
 
       const close = () => {
         source?.close();
@@ -149,7 +152,10 @@ export function serverEvents(options: ServerEventsOptions): SessionSignal {
           const at = (openedAt = ctx.now());
           silentBy = at + silence;
           asked = false;
-          bus.emit('check', at); // what happened while the stream was down
+          // A reconnect checks what was said while the stream was down. The first connection of a start
+          // does not: the server accepting it is the proof (and a new tab may have no token yet to check with).
+          if (reconnect) bus.emit('check', at);
+          reconnect = true;
           prove(at);
           ctx.run();
         };
@@ -164,6 +170,7 @@ export function serverEvents(options: ServerEventsOptions): SessionSignal {
       });
       // The leader's news: the session is alive, and maybe ends elsewhen.
       bus.on('msg:stream', (message) => {
+        reconnect = true;
         bus.emit('proved', message.at as number);
         if (!Number.isFinite(message.expiresAt)) return;
         bus.emit('serverEnd', message.expiresAt as number);
@@ -176,11 +183,14 @@ export function serverEvents(options: ServerEventsOptions): SessionSignal {
       // A page in the back/forward cache holds no connection; it opens one again when restored (`wake`).
       bus.on('hide', ({ cached }) => cached && reopen());
       // Another user's session began here: the open stream is the old session's.
-      bus.on('restart', reopen);
+      bus.on('restart', () => {
+        reopen();
+        reconnect = false;
+      });
       return {
         start() {
           failures = 0;
-          asked = false;
+          asked = reconnect = false;
           reopen();
           return close;
         },
