@@ -6,7 +6,7 @@ import { begin, deadlineOf, end, endOf, extend, step, type Machine } from './cor
 import { createDeadline } from './timers/deadline';
 import { onRestore, watchPage } from './lifecycle/page';
 
-const NO_ROLES: readonly string[] = Object.freeze([]);
+const NO_ROLES: readonly string[] = [];
 const NOOP = () => {};
 
 /** The kernel's side of a session, driven by {@link SessionCore}'s methods. */

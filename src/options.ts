@@ -119,7 +119,7 @@ export function resolveOptions(o: CoreOptions, known: readonly string[]): Resolv
   const activity = o.activity ?? [domActivity()];
   must(Array.isArray(activity) && activity.every((source) => typeof source?.start === 'function'), 'option `activity`', 'an array of sources');
   const signals = o.signals ?? [];
-  must(Array.isArray(signals) && signals.every(isSignal), 'option `signals`', 'an array of signals, e.g. [serverCheck({ url })]');
+  must(Array.isArray(signals) && signals.every(isSignal), 'option `signals`', 'an array of signals');
   const storageKey = o.storageKey ?? 'sessionwarden';
   must(typeof storageKey === 'string' && storageKey, 'option `storageKey`', 'a non-empty string');
   const permissions = o.permissions ?? {};

@@ -47,7 +47,7 @@ export class SessionManager extends SessionCore {
     const { token, expiresAt, clockSkew, roles, crossTab = true, check, refresh, endOnClose, beforeExpire, ...core } = options;
     for (const [name, slot] of Object.entries(SLOTS)) {
       const value = options[name as keyof SessionOptions];
-      need(value === undefined || isSignal(value), `option \`${name}\` takes ${slot} now (import it from 'sessionwarden')`);
+      need(value === undefined || isSignal(value), `option \`${name}\` takes ${slot} now`);
     }
     for (const name of Object.keys(MOVED)) need(!(name in options), `option \`${name}\` moved into ${SLOTS[MOVED[name]!]}`);
     must(crossTab === !!crossTab || (typeof crossTab === 'string' && crossTab), 'option `crossTab`', 'a boolean or a channel name');
