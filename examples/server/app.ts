@@ -89,7 +89,7 @@ export function createApp<S extends SessionStore = Store>(options: ServerOptions
   const secret = typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : (options.secret ?? randomBytes(32));
   if (secret.byteLength < 32) throw new RangeError('createApp: `secret` must have at least 32 bytes for HS256');
   // Each session that ends (here or, with a shared store, in another process) closes its event streams here.
-  const store = ((options.store ?? createStore) as StoreFactory<S>)(now, { serverIdle, closeGrace, rotationGrace }, (id) => events.end(id));
+  const store = ((options.store ?? createStore) as StoreFactory<S>)(now, { serverIdle, closeGrace, rotationGrace }, (id, replaced) => events.end(id, replaced));
   const events = createEventHub(store, now, options.events);
   const { perUser = 5, perAddress = 20, lockout = 30_000, maxLockout = 15 * 60_000 } = options.loginLimits ?? {};
   const limits = {
@@ -208,7 +208,8 @@ export function createApp<S extends SessionStore = Store>(options: ServerOptions
     limits.users.reset(userKey);
     // Signing in again in the same browser replaces that browser's previous session.
     const previous = await store.byRefresh(getCookie(c, REFRESH_COOKIE));
-    if (previous) await store.delete(previous.session);
+    // Not a revocation: that browser's tabs carry on with the new session (or end the old user's, 'logout').
+    if (previous) await store.delete(previous.session, true);
     const session = await store.create(user.username, remember === true ? { remember: true, maxAge: rememberFor } : { remember: false, maxAge: sessionMaxAge });
     setRefreshCookie(c, session);
     return c.json({ token: await sign(session), user: { name: user.name, roles: user.roles }, remember: session.remember });

@@ -46,11 +46,12 @@ export function createEventHub(store: SessionStore, now: () => number, { heartbe
     if (set?.size === 0) streams.delete(id);
     if (streams.size === 0 && timer) timer = void clearInterval(timer);
   };
-  const end = (id: string) => {
+  /** A session ended: its streams here say `revoked` and close; `replaced` (a new sign-in in that browser), they just close. */
+  const end = (id: string, replaced = false) => {
     const set = streams.get(id);
     if (!set) return;
     for (const stream of set) {
-      stream.send(REVOKED);
+      if (!replaced) stream.send(REVOKED);
       stream.close();
     }
   };

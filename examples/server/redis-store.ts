@@ -28,7 +28,7 @@ export function redisStore({ url, prefix = 'sw:' }: RedisStoreOptions): StoreFac
   return (now, timings, onEnd) => createRedisStore(url, prefix, now, timings, onEnd);
 }
 
-function createRedisStore(url: string, prefix: string, now: () => number, timings: StoreTimings, onEnd: (id: string) => void): RedisStore {
+function createRedisStore(url: string, prefix: string, now: () => number, timings: StoreTimings, onEnd: (id: string, replaced: boolean) => void): RedisStore {
   const client = createClient({ url });
   const subscriber = client.duplicate();
   // Never the URL (it may hold a password), nor a message that could quote one.
@@ -36,7 +36,7 @@ function createRedisStore(url: string, prefix: string, now: () => number, timing
   client.on('error', report);
   subscriber.on('error', report);
   const channel = `${prefix}ended`;
-  const ready = Promise.all([client.connect(), subscriber.connect().then(() => subscriber.subscribe(channel, (id) => onEnd(id)))]).then(() => {});
+  const ready = Promise.all([client.connect(), subscriber.connect().then(() => subscriber.subscribe(channel, (message) => onEnd(message.slice(2), message.startsWith('r:'))))]).then(() => {});
 
   const sessionKey = (id: string) => `${prefix}session:${id}`;
   const refreshesKey = (id: string) => `${prefix}session:${id}:refreshes`;
@@ -45,12 +45,13 @@ function createRedisStore(url: string, prefix: string, now: () => number, timing
   /** Every key of a session lives until its absolute end. */
   const ttl = (session: ServerSession) => Math.max(1, session.expiresAt - now());
 
-  const remove = async (session: ServerSession) => {
+  /** Deletes a session and publishes its end: `e:<id>`, or `r:<id>` when it was replaced by a new sign-in. */
+  const remove = async (session: ServerSession, replaced = false) => {
     await client
       .multi()
       .del([sessionKey(session.id), refreshesKey(session.id), ...session.refreshes.map((r) => valueKey(r.value))])
       .sRem(userKey(session.username), session.id)
-      .publish(channel, session.id)
+      .publish(channel, `${replaced ? 'r' : 'e'}:${session.id}`)
       .exec();
   };
 
@@ -137,7 +138,7 @@ function createRedisStore(url: string, prefix: string, now: () => number, timing
     delete: remove,
     async revokeUser(username) {
       const sessions = await sessionsOf(username);
-      await Promise.all(sessions.map(remove));
+      await Promise.all(sessions.map((session) => remove(session)));
       return sessions.length;
     },
     count: async (username) => (await sessionsOf(username)).length,

@@ -81,7 +81,8 @@ export interface SessionStore {
   alive(session: ServerSession): Awaitable<void>;
   markClosing(session: ServerSession): Awaitable<void>;
   endsAt(session: ServerSession): number;
-  delete(session: ServerSession): Awaitable<void>;
+  /** Ends a session; `replaced` when the same browser signed in again (its streams close without a word). */
+  delete(session: ServerSession, replaced?: boolean): Awaitable<void>;
   revokeUser(username: string): Awaitable<number>;
   /** Live sessions of a user. */
   count(username: string): Awaitable<number>;
@@ -90,10 +91,10 @@ export interface SessionStore {
 
 /**
  * Makes a store for the app: its clock, its timings, and `onEnd`, called with the id of each session
- * that ends (logout, revocation, expiry found), in every server process that shares the store, so
- * that each closes its event streams of that session.
+ * that ends (logout, revocation, expiry found; `replaced` by a new sign-in in the same browser), in
+ * every server process that shares the store, so that each closes its event streams of that session.
  */
-export type StoreFactory<S extends SessionStore = SessionStore> = (now: () => number, timings: StoreTimings, onEnd: (id: string) => void) => S;
+export type StoreFactory<S extends SessionStore = SessionStore> = (now: () => number, timings: StoreTimings, onEnd: (id: string, replaced: boolean) => void) => S;
 
 /**
  * The embedded in-memory store (no database: a restart signs everyone out, which suits a demo).
@@ -102,15 +103,15 @@ export type StoreFactory<S extends SessionStore = SessionStore> = (now: () => nu
  * interval in `main.ts`) drops the ones nobody asks about. So there is no timer per session, nothing
  * to clear on logout, and a test moves time with its injected `now` alone.
  */
-export function createStore(now: () => number, timings: StoreTimings, onEnd: (id: string) => void = () => {}) {
+export function createStore(now: () => number, timings: StoreTimings, onEnd: (id: string, replaced: boolean) => void = () => {}) {
   const sessions = new Map<string, ServerSession>();
   /** Every refresh value still kept by a live session → that session's id. */
   const refreshOwner = new Map<string, string>();
 
-  const remove = (session: ServerSession) => {
+  const remove = (session: ServerSession, replaced = false) => {
     sessions.delete(session.id);
     for (const { value } of session.refreshes) refreshOwner.delete(value);
-    onEnd(session.id);
+    onEnd(session.id, replaced);
   };
 
   /** The live session with this id; one that ran out is deleted here, on access. */
@@ -171,8 +172,8 @@ export function createStore(now: () => number, timings: StoreTimings, onEnd: (id
     },
     /** When the session ends if nothing happens (server clock, epoch ms). */
     endsAt: (session: ServerSession): number => endsAt(session, timings),
-    delete(session: ServerSession) {
-      remove(session);
+    delete(session: ServerSession, replaced?: boolean) {
+      remove(session, replaced);
     },
     /** Ends every session of a user; returns how many there were. */
     revokeUser(username: string): number {

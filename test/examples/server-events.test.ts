@@ -92,7 +92,6 @@ describe('every end of a session reaches its streams at once', () => {
       s.advance(31_000);
       return s.refresh(victim.cookie);
     }],
-    ['a new sign-in in the same browser', (s, victim) => s.login('viewer', 'demo', { cookie: victim.cookie })],
   ];
   it.each(ends)('%s: every stream of the session says revoked and closes; other sessions hear nothing', async (_, end) => {
     const s = setup();
@@ -111,6 +110,17 @@ describe('every end of a session reaches its streams at once', () => {
     expect(other.closed()).toBe(false);
     expect(s.events.size()).toBe(1);
   });
+});
+
+it('a new sign-in in the same browser is no revocation: its streams close without a word (the tabs carry on)', async () => {
+  const s = setup();
+  const victim = await s.login('editor');
+  const stream = await open(s, victim.cookie);
+  await stream.pump();
+  await s.login('editor', 'demo', { cookie: victim.cookie });
+  await stream.pump(2);
+  expect(stream.closed()).toBe(true);
+  expect(stream.events.map((e) => e.type)).toEqual(['session']);
 });
 
 describe('the streams over time', () => {

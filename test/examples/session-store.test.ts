@@ -43,7 +43,7 @@ describe.each([
     const store: SessionStore = factory(() => clock, TIMINGS, ended);
     await (store as Partial<RedisStore>).ready;
     /** Waits until `ended` was called with `id` (Redis tells it through pub/sub). */
-    const endedWith = (id: string) => vi.waitFor(() => expect(ended).toHaveBeenCalledWith(id), { timeout: 2_000 });
+    const endedWith = (id: string, replaced = false) => vi.waitFor(() => expect(ended).toHaveBeenCalledWith(id, replaced), { timeout: 2_000 });
     return { store, ended, endedWith, advance: (ms: number) => (clock += ms), now: () => clock };
   };
 
@@ -120,6 +120,9 @@ describe.each([
     expect(await store.get(other.id)).toBeDefined();
     await store.delete(other);
     await endedWith(other.id);
+    const replaced = await store.create('viewer', { remember: false, maxAge: MIN });
+    await store.delete(replaced, true); // a new sign-in in the same browser
+    await endedWith(replaced.id, true);
     expect(await store.byRefresh(store.current(other))).toBeUndefined();
   });
 
@@ -143,8 +146,8 @@ describe('the Redis store across processes', () => {
     const session = await a.create('editor', { remember: false, maxAge: MIN });
     expect((await b.get(session.id))?.username).toBe('editor');
     await b.delete((await b.get(session.id))!);
-    await vi.waitFor(() => expect(here).toHaveBeenCalledWith(session.id), { timeout: 2_000 });
-    expect(there).toHaveBeenCalledWith(session.id);
+    await vi.waitFor(() => expect(here).toHaveBeenCalledWith(session.id, false), { timeout: 2_000 });
+    expect(there).toHaveBeenCalledWith(session.id, false);
     expect(await a.get(session.id)).toBeUndefined();
   });
 });
