@@ -9,6 +9,7 @@ import { tabsCalls } from './tabs-calls.mjs';
 import { eventCost } from './event-cost.mjs';
 import { sizeBreakdown } from './size-breakdown.mjs';
 import { memory } from './memory.mjs';
+import { serverEventsSection } from './server-events.mjs';
 import { sizeOf } from '../scripts/size.mjs';
 
 const attempt = async (label, fn) => {
@@ -33,6 +34,7 @@ const events = await attempt('event cost', eventCost);
 const calls = await serverCallsPerHour();
 const tabs = await attempt('tabs', tabsCalls);
 const mem = await attempt('memory', memory);
+const pushed = await attempt('server events', serverEventsSection);
 
 const cost = Object.fromEntries((events?.rows ?? []).map((row) => [row.name, row]));
 const bare = cost['bare passive listener storing Date.now()'];
@@ -87,6 +89,7 @@ const lines = [
   ...(tabs ?? []).map((row) => `| ${row.design} | ${row.tabs1} | ${row.tabs5} |`),
   '',
   `Memory (sessionwarden, real Chromium): heap growth after ${fmt(mem?.cycles)} cycles of create, start, activity, destroy: ${fmt(mem?.heapGrowthKb, ' kB')}; listeners left after destroy(): ${fmt(mem?.listenersLeft)}; timers left: ${fmt(mem?.timersLeft)}.`,
+  ...(pushed ? ['', ...pushed] : []),
 ];
 console.log(lines.join('\n'));
 
