@@ -1,49 +1,12 @@
 // serverEvents() in one tab (happy-dom, fake timers, a fake EventSource): the stream, what its
-// events do, how it works with serverCheck(), reconnects, the back/forward cache, tickets, bad input.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SessionManager, serverCheck, serverEvents, type CheckResult, type ServerEventsOptions, type SessionOptions } from '../../src';
+// events do, how it works with serverCheck(), reconnects, the back/forward cache, bad input.
+import { describe, expect, it, vi } from 'vitest';
+import { serverEvents } from '../../src';
 import { jwt, nowSec } from '../jwt';
-import { fakeLocks } from '../fake-locks';
 import { FakeEventSource } from './fake-event-source';
+import { MIN, SEC, fakes, make, pageEvent, stream, useFakes } from './setup';
 
-const SEC = 1_000;
-const MIN = 60 * SEC;
-const managers: SessionManager[] = [];
-let check: ReturnType<typeof vi.fn<(signal: AbortSignal) => Promise<CheckResult>>>;
-const make = (events: Partial<ServerEventsOptions> = {}, options: SessionOptions = {}) => {
-  const session = new SessionManager({
-    idleTimeout: Infinity, crossTab: false, activity: [],
-    check: serverCheck({ request: check, interval: 15 * MIN }),
-    signals: [serverEvents({ url: '/api/events', ...events })],
-    ...options,
-  });
-  const log: { type: string; payload: unknown }[] = [];
-  for (const type of ['expired', 'error', 'checked'] as const) session.on(type, (payload) => log.push({ type, payload }));
-  managers.push(session);
-  return { session, log };
-};
-const stream = () => {
-  const live = FakeEventSource.live();
-  expect(live).toHaveLength(1);
-  return live[0]!;
-};
-const pageEvent = (type: 'pagehide' | 'pageshow', persisted: boolean) =>
-  window.dispatchEvent(Object.assign(new Event(type), { persisted }));
-
-beforeEach(() => {
-  vi.useFakeTimers({ now: 1_700_000_000_000 });
-  localStorage.clear();
-  FakeEventSource.all = [];
-  vi.stubGlobal('EventSource', FakeEventSource);
-  check = vi.fn(async () => true);
-});
-afterEach(() => {
-  for (const session of managers.splice(0)) session.destroy();
-  delete (navigator as { locks?: unknown }).locks;
-  vi.unstubAllGlobals();
-  vi.useRealTimers();
-});
-
+useFakes();
 describe('serverEvents(): the stream', () => {
   it('opens one stream on start, with the cookie (no token in the URL), and closes it on stop()', () => {
     const { session } = make({}, { token: jwt({ exp: nowSec() + 3600 }) });
@@ -89,17 +52,17 @@ describe('serverEvents() with serverCheck()', () => {
     session.start();
     stream().open();
     await vi.advanceTimersByTimeAsync(0);
-    expect(check).not.toHaveBeenCalled();
+    expect(fakes.check).not.toHaveBeenCalled();
     stream().fail();
     await vi.advanceTimersByTimeAsync(1_000);
     stream().open();
     await vi.advanceTimersByTimeAsync(0);
-    expect(check).toHaveBeenCalledTimes(1);
+    expect(fakes.check).toHaveBeenCalledTimes(1);
     for (let t = 0; t < 120; t++) {
       await vi.advanceTimersByTimeAsync(30 * SEC);
       stream().send({ type: 'heartbeat' });
     }
-    expect(check).toHaveBeenCalledTimes(1); // an hour, four periodic checks saved
+    expect(fakes.check).toHaveBeenCalledTimes(1); // an hour, four periodic checks saved
   });
 
   it('while the stream is down, the check comes back on its schedule', async () => {
@@ -111,19 +74,19 @@ describe('serverEvents() with serverCheck()', () => {
     stream().send({ type: 'heartbeat' });
     stream().fail(); // down until it reconnects, 20 min later
     await vi.advanceTimersByTimeAsync(15 * MIN - 1);
-    expect(check).not.toHaveBeenCalled();
+    expect(fakes.check).not.toHaveBeenCalled();
     await vi.advanceTimersByTimeAsync(1);
-    expect(check).toHaveBeenCalledTimes(1); // 15 min after the last heartbeat
+    expect(fakes.check).toHaveBeenCalledTimes(1); // 15 min after the last heartbeat
     expect(FakeEventSource.live()).toHaveLength(0);
   });
 
   it('a refused stream asks for one check (the session may have ended meanwhile); a 401 there ends it', async () => {
-    check.mockResolvedValue(false);
+    fakes.check.mockResolvedValue(false);
     const { session, log } = make();
     session.start();
     stream().fail(); // refused before it opened
     await vi.advanceTimersByTimeAsync(0);
-    expect(check).toHaveBeenCalledTimes(1);
+    expect(fakes.check).toHaveBeenCalledTimes(1);
     expect(log.find((e) => e.type === 'expired')?.payload).toEqual({ reason: 'revoked' });
   });
 
@@ -135,7 +98,7 @@ describe('serverEvents() with serverCheck()', () => {
       FakeEventSource.live().forEach((source) => source.fail());
       await vi.advanceTimersByTimeAsync(50);
     }
-    expect(check).toHaveBeenCalledTimes(1);
+    expect(fakes.check).toHaveBeenCalledTimes(1);
     // Attempts at 0, 0.75, 2.25, 5.25, 11.25, 17.25, 23.25, 29.25 and 35.25 s (delays 0.75, 1.5, 3, then 6 s).
     expect(FakeEventSource.all).toHaveLength(9);
   });
@@ -197,7 +160,7 @@ describe('serverEvents() with serverCheck()', () => {
     await vi.advanceTimersByTimeAsync(SEC);
     stream().open();
     await vi.advanceTimersByTimeAsync(0);
-    expect(check).toHaveBeenCalledTimes(1);
+    expect(fakes.check).toHaveBeenCalledTimes(1);
   });
 });
 
@@ -235,7 +198,7 @@ describe('serverEvents(): bad events', () => {
     session.start();
     await vi.advanceTimersByTimeAsync(15 * MIN);
     expect(log.filter((e) => e.type === 'error')).toHaveLength(1);
-    expect(check).toHaveBeenCalledTimes(1);
+    expect(fakes.check).toHaveBeenCalledTimes(1);
   });
 });
 
@@ -268,155 +231,5 @@ describe('serverEvents(): the page', () => {
     session.setToken(jwt({ sub: 'bob', exp: nowSec() + 3600 }));
     expect(first.closed).toBe(true);
     expect(stream()).not.toBe(first);
-  });
-});
-
-describe('serverEvents(): a ticket instead of the cookie', () => {
-  it('fetches a ticket for each connection and sends it as ?ticket=', async () => {
-    let n = 0;
-    const ticket = vi.fn(async (_signal: AbortSignal) => `t${++n}`);
-    vi.spyOn(Math, 'random').mockReturnValue(0);
-    const { session } = make({ ticket, url: '/api/events?v=1' });
-    session.start();
-    await vi.advanceTimersByTimeAsync(0);
-    expect(ticket.mock.calls[0]![0]).toBeInstanceOf(AbortSignal);
-    expect(stream().url).toBe(`${location.origin}/api/events?v=1&ticket=t1`);
-    stream().fail();
-    await vi.advanceTimersByTimeAsync(SEC);
-    expect(stream().url).toMatch(/ticket=t2$/);
-  });
-
-  it('a ticket that fails is retried with backoff; one that is not a string also says so once', async () => {
-    vi.spyOn(Math, 'random').mockReturnValue(0);
-    const ticket = vi.fn().mockRejectedValueOnce(new Error('offline')).mockResolvedValueOnce(42).mockResolvedValue('ok');
-    const { session, log } = make({ ticket });
-    session.start();
-    await vi.advanceTimersByTimeAsync(0);
-    expect(FakeEventSource.all).toHaveLength(0);
-    await vi.advanceTimersByTimeAsync(SEC);
-    expect(log.filter((e) => e.type === 'error')).toHaveLength(1);
-    await vi.advanceTimersByTimeAsync(2 * SEC);
-    expect(stream().url).toMatch(/ticket=ok$/);
-    expect(ticket).toHaveBeenCalledTimes(3);
-  });
-
-  it('stop() aborts a pending ticket, and its late answer opens nothing', async () => {
-    let signal!: AbortSignal;
-    let answer!: (value: string) => void;
-    const { session } = make({ ticket: (s) => ((signal = s), new Promise((resolve) => (answer = resolve))) });
-    session.start();
-    await vi.advanceTimersByTimeAsync(0);
-    session.stop();
-    expect(signal.aborted).toBe(true);
-    answer('late');
-    await vi.advanceTimersByTimeAsync(0);
-    expect(FakeEventSource.all).toHaveLength(0);
-  });
-
-  it('a ticket that never answers is given up after heartbeatTimeout', async () => {
-    let signal!: AbortSignal;
-    const { session } = make({ heartbeatTimeout: 10 * SEC, ticket: (s) => ((signal = s), new Promise(() => {})) });
-    session.start();
-    await vi.advanceTimersByTimeAsync(10 * SEC);
-    expect(signal.aborted).toBe(true);
-  });
-});
-
-describe('serverEvents(): bad options', () => {
-  it.each([
-    [undefined, /option `url` must be a URL string/],
-    [{}, /option `url` must be a URL string/],
-    [{ url: '' }, /option `url` must be a URL string/],
-    [{ url: 42 }, /option `url` must be a URL string/],
-    [{ url: '/events?token=abc' }, /option `url` must be free of tokens/],
-    [{ url: '/events?x=1&access_token=abc' }, /option `url` must be free of tokens/],
-    [{ url: '/e', ticket: 'abc' }, /option `ticket` must be a function/],
-    [{ url: '/e', withCredentials: 'yes' }, /option `withCredentials` must be a boolean/],
-    [{ url: '/e', heartbeatTimeout: '60s' }, /option `heartbeatTimeout` must be a number/],
-    [{ url: '/e', maxEventSize: null }, /option `maxEventSize` must be a number/],
-  ])('%j throws a TypeError naming the option', (options, message) => {
-    expect(() => serverEvents(options as ServerEventsOptions)).toThrow(TypeError);
-    expect(() => serverEvents(options as ServerEventsOptions)).toThrow(message);
-    expect(() => serverEvents(options as ServerEventsOptions)).toThrow(/^sessionwarden: serverEvents\(\) option/);
-  });
-
-  it.each([
-    [{ url: '/e', heartbeatTimeout: 0 }, /heartbeatTimeout/],
-    [{ url: '/e', retryDelay: -1 }, /retryDelay/],
-    [{ url: '/e', retryDelay: Infinity }, /retryDelay/],
-    [{ url: '/e', retryDelay: 5_000, maxRetryDelay: 1_000 }, /maxRetryDelay` must be a number ≥ 5000/],
-    [{ url: '/e', maxEventSize: Number.NaN }, /maxEventSize/],
-  ])('%j throws a RangeError naming the option', (options, message) => {
-    expect(() => serverEvents(options as ServerEventsOptions)).toThrow(RangeError);
-    expect(() => serverEvents(options as ServerEventsOptions)).toThrow(message);
-  });
-});
-
-describe('serverEvents() across tabs', () => {
-  const tab = (channel: string, options: SessionOptions = {}) => make({}, { crossTab: channel, storageKey: channel, ...options });
-  const settle = () => vi.advanceTimersByTimeAsync(10);
-
-  it('one stream for all tabs, held by the leader; its revoked event ends the session in every tab', async () => {
-    const locks = fakeLocks();
-    Object.defineProperty(navigator, 'locks', { value: locks.manager, configurable: true });
-    const a = tab('ev-1');
-    const b = tab('ev-1');
-    const c = tab('ev-1');
-    for (const t of [a, b, c]) t.session.start();
-    await settle();
-    stream().open();
-    await settle();
-    expect(FakeEventSource.all).toHaveLength(1);
-    expect(check).not.toHaveBeenCalled();
-    stream().send({ type: 'revoked' });
-    await settle();
-    for (const t of [a, b, c]) expect(t.log.filter((e) => e.type === 'expired')).toEqual([{ type: 'expired', payload: { reason: 'revoked' } }]);
-  });
-
-  it("the leader tells the others: the session is alive (no check on their focus), and its new end", async () => {
-    const locks = fakeLocks();
-    Object.defineProperty(navigator, 'locks', { value: locks.manager, configurable: true });
-    const a = tab('ev-2', { warnBefore: 0 });
-    const b = tab('ev-2', { warnBefore: 0 });
-    a.session.start();
-    b.session.start();
-    await settle();
-    stream().open();
-    for (let t = 0; t < 40; t++) {
-      await vi.advanceTimersByTimeAsync(30 * SEC);
-      stream().send({ type: 'heartbeat' });
-    }
-    const lastBeat = Date.now();
-    await settle();
-    window.dispatchEvent(new Event('focus')); // both tabs: the last proof is 30 s old, not 20 min
-    await settle();
-    expect(check).not.toHaveBeenCalled();
-    expect(JSON.parse(localStorage.getItem('ev-2')!).provedAt).toBe(lastBeat); // for a reload or a new tab
-    stream().send({ type: 'session', expiresAt: Date.now() + 20 * MIN });
-    await settle();
-    expect(b.session.remaining()).toBe(20 * MIN - 10);
-  });
-
-  it('when the leader goes, the next tab opens the stream again, and checks', async () => {
-    const locks = fakeLocks();
-    Object.defineProperty(navigator, 'locks', { value: locks.manager, configurable: true });
-    const a = tab('ev-3');
-    const b = tab('ev-3');
-    a.session.start();
-    b.session.start();
-    await settle();
-    const first = stream();
-    first.open();
-    await settle();
-    a.session.stop();
-    await settle();
-    expect(first.closed).toBe(true);
-    const second = stream();
-    second.open();
-    await settle();
-    expect(check).toHaveBeenCalledTimes(1); // the first tab's first connection made none
-    second.send({ type: 'revoked' });
-    await settle();
-    expect(b.session.state).toBe('expired');
   });
 });

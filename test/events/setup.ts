@@ -1,0 +1,50 @@
+// What the unit tests of serverEvents() share: a manager with serverCheck() (its request a mock) and
+// serverEvents() on a fake EventSource, fake timers, and clean-up after each test.
+import { afterEach, beforeEach, expect, vi } from 'vitest';
+import { SessionManager, serverCheck, serverEvents, type CheckResult, type ServerEventsOptions, type SessionOptions } from '../../src';
+import { FakeEventSource } from './fake-event-source';
+
+export const SEC = 1_000;
+export const MIN = 60 * SEC;
+const managers: SessionManager[] = [];
+/** The check's request of the current test (answers active unless a test says otherwise). */
+export const fakes = { check: vi.fn<(signal: AbortSignal) => Promise<CheckResult>>() };
+
+/** A tab: one manager with serverCheck() (15 min) and serverEvents(), alone unless `options` say otherwise; `log` has its events. */
+export const make = (events: Partial<ServerEventsOptions> = {}, options: SessionOptions = {}) => {
+  const session = new SessionManager({
+    idleTimeout: Infinity, crossTab: false, activity: [],
+    check: serverCheck({ request: fakes.check, interval: 15 * MIN }),
+    signals: [serverEvents({ url: '/api/events', ...events })],
+    ...options,
+  });
+  const log: { type: string; payload: unknown }[] = [];
+  for (const type of ['expired', 'error', 'checked'] as const) session.on(type, (payload) => log.push({ type, payload }));
+  managers.push(session);
+  return { session, log };
+};
+/** The one open stream (fails the test if there is none or more). */
+export const stream = () => {
+  const live = FakeEventSource.live();
+  expect(live).toHaveLength(1);
+  return live[0]!;
+};
+export const pageEvent = (type: 'pagehide' | 'pageshow', persisted: boolean) =>
+  window.dispatchEvent(Object.assign(new Event(type), { persisted }));
+
+/** Fake timers, a fake EventSource and a fresh check mock for each test of the file that calls it. */
+export function useFakes() {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 1_700_000_000_000 });
+    localStorage.clear();
+    FakeEventSource.all = [];
+    vi.stubGlobal('EventSource', FakeEventSource);
+    fakes.check = vi.fn(async () => true);
+  });
+  afterEach(() => {
+    for (const session of managers.splice(0)) session.destroy();
+    delete (navigator as { locks?: unknown }).locks;
+    vi.unstubAllGlobals();
+    vi.useRealTimers();
+  });
+}
