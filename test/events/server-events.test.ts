@@ -1,7 +1,6 @@
 // serverEvents() in one tab (happy-dom, fake timers, a fake EventSource): the stream, what its
 // events do, how it works with serverCheck(), reconnects, the back/forward cache, bad input.
 import { describe, expect, it, vi } from 'vitest';
-import { serverEvents } from '../../src';
 import { jwt, nowSec } from '../jwt';
 import { FakeEventSource } from './fake-event-source';
 import { MIN, SEC, fakes, make, pageEvent, stream, useFakes } from './setup';
