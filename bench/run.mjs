@@ -68,7 +68,7 @@ const lines = [
   '',
   '| usage | min+brotli (B) | issue 15 target (B) |',
   '|---|---|---|',
-  ...breakdown.usages.map((row) => `| ${row.name} | ${row.brotli} | ${row.target} |`),
+  ...breakdown.usages.map((row) => `| ${row.name} | ${row.brotli} | ${row.target ?? "none set"} |`),
   '',
   'What each module adds (`bench/size-breakdown.mjs`: each optional signal as the difference it makes to the last usage; the built-in ones as SessionManager over the kernel):',
   '',

@@ -26,10 +26,11 @@ export async function sizeBreakdown() {
   for (const [name, { target }, code] of USAGES) usages.push({ name, target, brotli: (await usageSize(code)).brotli });
   const [, , every] = USAGES.at(-1);
   const whole = usages.at(-1).brotli;
+  // (the last usage: every signal, serverEvents() included)
   const modules = [];
   for (const [name, call] of SIGNALS) {
     // The same app without this signal: its call replaced by nothing (or, for an activity source, dropped).
-    const without = every.replace(call, 'undefined').replace('requestActivity()]', ']').replace(', undefined]', ']');
+    const without = every.replace(call, 'undefined').replace('requestActivity()]', ']').replace(', undefined]', ']').replace('[undefined]', '[]');
     modules.push({ module: name, brotli: whole - (await usageSize(without)).brotli });
   }
   // The kernel alone, and what SessionManager adds (the token and the tabs) to it.
@@ -43,6 +44,6 @@ export async function sizeBreakdown() {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { usages, modules } = await sizeBreakdown();
-  for (const u of usages) console.log(`${String(u.brotli).padStart(5)} B  ${u.name} (target ${u.target})`);
+  for (const u of usages) console.log(`${String(u.brotli).padStart(5)} B  ${u.name} (target ${u.target ?? "none set"})`);
   for (const m of modules) console.log(`${String(m.brotli).padStart(5)} B  ${m.module}`);
 }

@@ -35,6 +35,22 @@ export const USAGES = [
     session.on('expired', () => location.assign('/'));
     session.start();
     console.log(session.can('posts:edit'), session.refresh);`],
+  ['every signal, and sign-out pushed by the server (serverEvents)', { target: null, budget: 10_000 }, `
+    import { SessionManager, beforeExpire, closeDetection, domActivity, requestActivity, serverCheck, serverEvents, tokenRefresh } from 'sessionwarden';
+    const session = new SessionManager({
+      token: window.jwt,
+      activity: [domActivity(), requestActivity()],
+      check: serverCheck({ url: '/api/session' }),
+      refresh: tokenRefresh((signal) => fetch('/api/refresh', { method: 'POST', signal }).then((r) => r.text())),
+      endOnClose: closeDetection('browser', { beacon: '/api/close' }),
+      beforeExpire: beforeExpire(() => console.log('saved')),
+      signals: [serverEvents({ url: '/api/events' })],
+      permissions: { editor: ['posts:edit'] },
+    });
+    session.on('warning', ({ expiresAt }) => console.log(expiresAt));
+    session.on('expired', () => location.assign('/'));
+    session.start();
+    console.log(session.can('posts:edit'), session.refresh);`],
 ];
 
 /** Each optional signal of the last usage, and the text that brings it in (to measure what it costs alone). */
@@ -44,4 +60,5 @@ export const SIGNALS = [
   ['tokenRefresh()', "tokenRefresh((signal) => fetch('/api/refresh', { method: 'POST', signal }).then((r) => r.text()))"],
   ["closeDetection('browser')", "closeDetection('browser', { beacon: '/api/close' })"],
   ['beforeExpire()', "beforeExpire(() => console.log('saved'))"],
+  ['serverEvents()', "serverEvents({ url: '/api/events' })"],
 ];

@@ -73,7 +73,7 @@ async function main() {
     const size = await usageSize(code);
     const ok = size.brotli <= budget;
     failed ||= !ok;
-    console.log(`${ok ? 'ok  ' : 'OVER'} usage: ${name.padEnd(64)} ${String(size.brotli).padStart(5)} B brotli (budget ${budget}, target ${target}), ${size.raw} B min`);
+    console.log(`${ok ? 'ok  ' : 'OVER'} usage: ${name.padEnd(64)} ${String(size.brotli).padStart(5)} B brotli (budget ${budget}, target ${target ?? "none set"}), ${size.raw} B min`);
   }
   for (const [entry, budget, external, how] of BUDGETS) {
     if (!existsSync(entry)) {
