@@ -3,11 +3,11 @@
 // demo server on its real clock: a revocation is about real time, so it is measured, not driven.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AddressInfo } from 'node:net';
-import { build } from 'vite';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Page } from 'playwright-core';
 import { createApp } from '../../examples/server/app';
 import { launch, type Browser } from './harness';
+import { buildDemo } from './demo-build';
 
 let server: ServerType;
 let demo: ReturnType<typeof createApp>;
@@ -15,14 +15,7 @@ let base = '';
 const browsers: Browser[] = [];
 
 beforeAll(async () => {
-  // The production build, as `npm run demo` serves it.
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({ configFile: 'examples/app/vite.config.ts', logLevel: 'warn' });
-  } finally {
-    process.env.NODE_ENV = nodeEnv;
-  }
+  await buildDemo();
   demo = createApp({ staticDir: 'examples/app/dist' });
   server = serve({ fetch: (request, env) => demo.app.fetch(request, env), port: 0, hostname: '127.0.0.1' });
   await new Promise((resolve) => server.once('listening', resolve));

@@ -6,12 +6,12 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { build } from 'vite';
 import { serve, type ServerType } from '@hono/node-server';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { createApp } from '../../examples/server/app';
 import type { Store } from '../../examples/server/store';
 import { CHROMIUM_ARGS, executablePath } from './harness';
+import { buildDemo } from './demo-build';
 
 /** Where screenshots go: an ignored folder; `npm run screenshots` points it at docs/images. */
 const SHOTS = process.env.SCREENSHOTS ?? '.tmp/screenshots';
@@ -130,14 +130,7 @@ async function settle(): Promise<number> {
 }
 
 beforeAll(async () => {
-  // The production build, as `npm run demo` serves it (vitest's NODE_ENV=test would give React's development build).
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({ configFile: 'examples/app/vite.config.ts', logLevel: 'warn' });
-  } finally {
-    process.env.NODE_ENV = nodeEnv;
-  }
+  await buildDemo();
   server = serve({
     fetch: async (request, env) => {
       const at = Number(request.headers.get('x-test-clock'));
@@ -417,7 +410,7 @@ describe('the demo, as a reviewer tried it', () => {
       const url = new URL(page.url());
       return url.pathname === '/' && url.searchParams.has('signedOut');
     };
-    await expect.poll(home, { timeout: 1_000, intervals: [50] }).toBe(true);
+    await expect.poll(home, { timeout: 1_000, interval: 50 }).toBe(true);
     expect(await restored()).toBe(2);
     expect(await signedOut(page)).toMatch(/^You signed out\.$|ended by an administrator or on another device/);
   });
