@@ -8,18 +8,13 @@
 // Needs `npm run build` first. `node test/fresh/run.mjs react vue` runs some; KEEP=1 keeps the temp dir.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { extname, join, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { openServed } from './served-page.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const repo = resolve(here, '../..');
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 /** What a build must not print: a warning or an error, in the words of tsc, vue-tsc, Vite and Rolldown. */
 const COMPLAINT = /\bwarn(ing)?\b|\berror\b|\(!\)|\bdeprecated\b/i;
 
@@ -78,24 +73,8 @@ try {
  * only without it; `#admin` only with the role `admin`; one `<session-warning-dialog>` headed "Still there?".
  */
 async function inChromium(root) {
-  const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml' };
-  const server = createServer((request, response) => {
-    const path = resolve(root, `.${decodeURIComponent(new URL(request.url, 'http://x').pathname)}`);
-    const file = path.startsWith(root + sep) && existsSync(path) && statSync(path).isFile() ? path : join(root, 'index.html');
-    response.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-    response.end(readFileSync(file));
-  });
-  await new Promise((done) => server.listen(0, '127.0.0.1', done));
-  const profile = mkdtempSync(join(tmpdir(), 'sessionwarden-fresh-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  const { page, problems, close } = await openServed(root);
   try {
-    const page = await context.newPage();
-    const problems = [];
-    page.on('pageerror', (error) => problems.push(String(error)));
-    page.on('console', (message) => ['error', 'warning'].includes(message.type()) && problems.push(message.text()));
-    page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
-    await page.clock.install({ time: Date.UTC(2025, 0, 6, 9) });
-    await page.goto(`http://127.0.0.1:${server.address().port}/`);
     const expect = (what, actual, expected) => {
       if (JSON.stringify(actual) !== JSON.stringify(expected)) fail(`${root}: ${what}: ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}\n${problems.join('\n')}`);
     };
@@ -130,8 +109,6 @@ async function inChromium(root) {
     expect('dialog once expired', (await dialog()).open, false);
     expect('page errors and console warnings', problems, []);
   } finally {
-    await context.close();
-    server.close();
-    rmSync(profile, { recursive: true, force: true });
+    await close();
   }
 }

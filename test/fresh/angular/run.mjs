@@ -5,11 +5,10 @@
 // clock, and that 100 real pointer moves run no change detection. Needs `npm run build` first. KEEP=1 keeps the temporary directory.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { extname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { openServed } from '../served-page.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const repo = resolve(here, '../../..');
@@ -20,10 +19,6 @@ const BUILDS = [
 ];
 /** What a build must not print (as test/fresh/run.mjs, plus esbuild's ▲ mark). */
 const COMPLAINT = /\bwarn(ing)?\b|\berror\b|\(!\)|\bdeprecated\b|▲/i;
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 
 const fail = (message) => {
   throw new Error(`fresh angular: ${message}`);
@@ -64,23 +59,8 @@ try {
 
 /** Serves `root` and runs the checks in a fresh Chromium profile; returns the change detections of 100 moves. */
 async function inChromium(root) {
-  const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
-  const server = createServer((request, response) => {
-    const path = join(root, new URL(request.url, 'http://x').pathname);
-    const file = path.startsWith(root) && existsSync(path) && extname(path) ? path : join(root, 'index.html');
-    response.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
-    response.end(readFileSync(file));
-  });
-  await new Promise((done) => server.listen(0, '127.0.0.1', done));
-  const profile = mkdtempSync(join(tmpdir(), 'sessionwarden-fresh-angular-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  const { page, problems, close } = await openServed(root);
   try {
-    const page = await context.newPage();
-    const problems = [];
-    page.on('pageerror', (error) => problems.push(String(error)));
-    page.on('console', (message) => ['error', 'warning'].includes(message.type()) && problems.push(message.text()));
-    await page.clock.install({ time: Date.UTC(2025, 0, 6, 9) });
-    await page.goto(`http://127.0.0.1:${server.address().port}/`);
     await page.waitForFunction(() => window.app && document.querySelector('#state')?.textContent === 'active', null, { timeout: 15_000 })
       .catch(() => fail(`the app did not start: ${problems.join('\n') || 'no error'}`));
     const shown = () => page.evaluate(() => ['#edit', '#read-only', '#admin', '#warning'].filter((selector) => document.querySelector(selector)));
@@ -113,8 +93,6 @@ async function inChromium(root) {
     expect('page errors and console warnings', problems, []);
     return checks;
   } finally {
-    await context.close();
-    server.close();
-    rmSync(profile, { recursive: true, force: true });
+    await close();
   }
 }
