@@ -30,7 +30,8 @@ export const isRecord = (value: unknown): value is SharedRecord => wellFormed(va
 /** Storage that reports its own failures (private mode, quota, garbage) instead of throwing. */
 export interface RecordStore {
   read(): SharedRecord | undefined;
-  write(patch: Partial<SharedRecord>): void;
+  /** Merges `patch` into the record; with `only`, only when it accepts the record as it is (read once). */
+  write(patch: Partial<SharedRecord>, only?: (record: SharedRecord | undefined) => boolean): void;
   clear(): void;
 }
 
@@ -71,9 +72,11 @@ export function recordStore(storage: () => Storage, key: string, onError: (error
     });
   return {
     read,
-    write: (patch) =>
+    write: (patch, only) =>
       attempt((store) => {
-        store.setItem(key, JSON.stringify({ lastActivity: known, ...read(), ...patch, v: 1 }));
+        const record = read();
+        if (only && !only(record)) return;
+        store.setItem(key, JSON.stringify({ lastActivity: known, ...record, ...patch, v: 1 }));
         known = Math.max(known, patch.lastActivity ?? 0);
       }),
     clear() {

@@ -48,13 +48,15 @@ export function sharedTabs({ channel, storage = 'local' }: SharedTabsOptions = {
         }
         // Another user signed in there: this user's session ends here; other news of theirs is not ours.
         if (!ours(data)) return void ((data.k === 'token' || data.k === 'user') && ctx.end('logout', false));
+        // No time from the future (another tab's clock may run ahead): clamped here, once, for every signal.
+        for (const field of ['at', 'proved'] as const) if (typeof data[field] === 'number') data[field] = Math.min(data[field] as number, ctx.now());
         bus.emit(`msg:${data.k}`, data);
       };
 
       ctx.read = store.read;
       ctx.tell = (message, patch) => {
         if (message) post?.({ ...message, sub: sub() });
-        if (patch && ours(store.read())) store.write(patch);
+        if (patch) store.write(patch, ours);
       };
       bus.on('token', (token) => void (claims = token.claims));
       bus.on('renew', () => void (renewed = true));

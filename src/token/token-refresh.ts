@@ -136,7 +136,7 @@ export function tokenRefresh(refresh: (signal: AbortSignal) => Promise<string>, 
         else refreshAt = Infinity; // idle: let the token run out; activity re-arms it
       });
       bus.on('share', ([message]) => afterIdle(message.at as number));
-      bus.on('msg:activity', (message) => afterIdle(Math.min(message.at as number, ctx.now())));
+      bus.on('msg:activity', (message) => afterIdle(message.at as number));
       bus.on('extend', (reason) => reason === 'token' && void scheduled());
       // A cached page keeps no request open (the app's own call excepted).
       bus.on('hide', ({ cached }) => {

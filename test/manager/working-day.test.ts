@@ -2,7 +2,7 @@
 // that hangs, the back/forward cache after the end, another user's token, timestamps from the
 // future, roles after the end, and mistakes caught early. Real-Chromium halves: test/e2e/working-day.test.ts.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { InvalidTokenError, SessionManager, type SessionEvents, type SessionOptions, type TokenRefreshOptions, tokenRefresh } from 'sessionwarden';
+import { InvalidTokenError, SessionManager, type SessionEvents, type SessionContext, type SessionOptions, type TokenRefreshOptions, tokenRefresh } from 'sessionwarden';
 import { jwt } from '../jwt';
 import { fakeLocks } from '../fake-locks';
 
@@ -325,7 +325,11 @@ describe('one user per session', () => {
 
   it('a page that wakes to find another user\'s record ends its own session (logout)', async () => {
     const a = tab(tokenFor(10 * MIN, 'ann'), 'wake-users');
-    localStorage.setItem('wake-users', JSON.stringify({ v: 1, lastActivity: Date.now(), sub: 'bob' }));
+    const bobs = { v: 1, lastActivity: Date.now(), sub: 'bob' };
+    localStorage.setItem('wake-users', JSON.stringify(bobs));
+    await vi.advanceTimersByTimeAsync(10 * SEC);
+    a.session.reportActivity(); // ann's news, shared before this page learns of bob: never written into his record
+    expect(JSON.parse(localStorage.getItem('wake-users')!)).toEqual(bobs);
     document.dispatchEvent(new Event('visibilitychange'));
     expect(expired(a.log)).toEqual([{ reason: 'logout' }]);
     expect(JSON.parse(localStorage.getItem('wake-users')!).sub).toBe('bob'); // bob's record untouched
@@ -346,6 +350,18 @@ describe('no timestamp from the future', () => {
     expect(log).toEqual([['extended', { expiresAt: Date.now() + 10 * MIN }, 5 * MIN]]);
     await vi.advanceTimersByTimeAsync(10 * MIN);
     expect(session.state).toBe('expired');
+    channel.close();
+  });
+
+  it('every signal hears a message from the future as now: the tabs clamp its times once, on receipt', async () => {
+    const heard: unknown[] = [];
+    const listener = { attach: (ctx: SessionContext) => (ctx.bus.on('msg:activity', (m) => heard.push([m.at, m.proved])), {}) };
+    const session = make({ crossTab: 'future-signals', storageKey: 'future-signals', signals: [listener] });
+    session.start();
+    const channel = new BroadcastChannel('future-signals');
+    channel.postMessage({ k: 'activity', at: Date.now() + 60 * MIN, proved: Date.now() + 60 * MIN });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(heard).toEqual([[Date.now(), Date.now()]]);
     channel.close();
   });
 
