@@ -176,7 +176,7 @@ export function defineSessionWarningDialog(tagName = 'session-warning-dialog'): 
       this.#returnFocus = focused as HTMLElement | null;
       // happy-dom and old browsers lack showModal(): then it is a plain open dialog.
       this.#dialog.showModal?.();
-      this.#dialog.setAttribute('open', '');
+      this.#dialog.open = true;
       this.#byId('x').focus();
       this.#render(true);
     }
@@ -186,8 +186,10 @@ export function defineSessionWarningDialog(tagName = 'session-warning-dialog'): 
       if (!this.#shown) return;
       this.#shown = false;
       this.#dialog.close?.();
-      this.#dialog.removeAttribute('open');
+      this.#dialog.open = false;
       this.#returnFocus?.focus();
+      // Nothing to return to (the body was focused): leave no focus on a hidden button until the browser's fix-up.
+      (this.#root.activeElement as HTMLElement | null)?.blur();
     }
 
     /** Shows the time left, and re-arms for the next whole second, only while open. */
