@@ -6,8 +6,8 @@ const TEMPLATE =
   'dialog{width:25rem;border:0;border-radius:var(--sw-radius,14px);padding:1.5rem;background:var(--sw-bg,#fff);color:var(--sw-fg,#1b1f24);box-shadow:0 24px 60px #0003}' +
   '::backdrop{background:var(--sw-backdrop,#0f172a80)}' +
   'h2{margin:0;font-size:1.25rem}' +
-  'p{margin:.5rem 0 0;color:var(--sw-muted,#57606a)}' +
-  '#c{margin:.75rem 0 1.5rem;font-size:2.5rem;font-weight:600;font-variant-numeric:tabular-nums;color:inherit}' +
+  'p{margin:.5rem 0 0}#m{color:var(--sw-muted,#57606a)}' +
+  '#c{margin:.75rem 0 1.5rem;font-size:2.5rem;font-weight:600;font-variant-numeric:tabular-nums}' +
   '#l{position:absolute;clip-path:inset(50%)}' +
   'div{display:flex;gap:.75rem;justify-content:end}' +
   'button{font:inherit;padding:.5rem 1.1rem;border:1px solid var(--sw-accent,#0b57d0);border-radius:8px;background:none;color:var(--sw-accent,#0b57d0)}' +
@@ -187,9 +187,9 @@ export function defineSessionWarningDialog(tagName = 'session-warning-dialog'): 
       this.#shown = false;
       this.#dialog.close?.();
       this.#dialog.open = false;
-      this.#returnFocus?.focus();
       // Nothing to return to (the body was focused): leave no focus on a hidden button until the browser's fix-up.
       (this.#root.activeElement as HTMLElement | null)?.blur();
+      this.#returnFocus?.focus();
     }
 
     /** Shows the time left, and re-arms for the next whole second, only while open. */

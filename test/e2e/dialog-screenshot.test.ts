@@ -97,6 +97,10 @@ describe('<session-warning-dialog> in Chromium', () => {
     mkdirSync(SHOTS, { recursive: true });
     await page.screenshot({ path: `${SHOTS}/element-dialog.png` });
 
+    // The default colours: the message muted, the countdown in the dialog's own colour.
+    const colours = await element.evaluate((el) => Object.fromEntries(['message', 'countdown'].map((part) => [part, getComputedStyle(el.shadowRoot!.querySelector(`[part=${part}]`)!).color])));
+    expect(colours).toEqual({ message: 'rgb(87, 96, 106)', countdown: 'rgb(27, 31, 36)' });
+
     // Styling from the page: custom properties and ::part().
     await page.addStyleTag({ content: 'session-warning-dialog { --sw-accent: rgb(102, 51, 153) } session-warning-dialog::part(heading) { color: rgb(200, 0, 0) }' });
     const styled = await element.evaluate((el) => ({
