@@ -1,16 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { Hono, type Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { serveStatic } from '@hono/node-server/serve-static';
-import { SignJWT, jwtVerify, type JWTPayload } from 'jose';
 import { createLimiter, type Limiter } from './limiter';
-import { USERS, allows, authenticate, type Permission } from './users';
+import { USERS, authenticate } from './users';
+import { createAuth, type AppEnv } from './auth';
+import { serveBuiltApp } from './static';
 import { createStore, type ServerSession, type SessionStore, type Store, type StoreFactory } from './store';
-import { hasType, requestInfo, sameOriginGet, sameOriginOnly, securityHeaders, type NodeBindings } from './security';
+import { hasType, requestInfo, sameOriginGet, sameOriginOnly, securityHeaders } from './security';
 import { createEventHub, eventsRoute, type EventHub, type EventHubOptions } from './events';
 
 /** Options of {@link createApp}; all durations in milliseconds, all times epoch ms. */
@@ -63,8 +59,6 @@ export interface ServerOptions<S extends SessionStore = Store> {
   events?: EventHubOptions;
 }
 
-type Env = { Bindings: NodeBindings; Variables: { session: ServerSession } };
-
 /** The refresh cookie: opaque, HttpOnly, SameSite=Strict, sent to `/api` only; it rotates on each refresh. */
 export const REFRESH_COOKIE = 'sw_refresh';
 
@@ -74,7 +68,7 @@ const positive = (name: string, value: number) => {
 };
 
 /** The demo API (login, refresh, check, logout, close beacon, role-gated routes) and, optionally, the built app. */
-export function createApp<S extends SessionStore = Store>(options: ServerOptions<S> = {}): { app: Hono<Env>; store: S; limits: { users: Limiter; addresses: Limiter }; events: EventHub } {
+export function createApp<S extends SessionStore = Store>(options: ServerOptions<S> = {}): { app: Hono<AppEnv>; store: S; limits: { users: Limiter; addresses: Limiter }; events: EventHub } {
   const tokenTtl = positive('tokenTtl', options.tokenTtl ?? 5 * 60_000);
   const serverIdle = positive('serverIdle', options.serverIdle ?? 10 * 60_000);
   const closeGrace = positive('closeGrace', options.closeGrace ?? 10_000);
@@ -91,6 +85,7 @@ export function createApp<S extends SessionStore = Store>(options: ServerOptions
   // Each session that ends (here or, with a shared store, in another process) closes its event streams here.
   const store = ((options.store ?? createStore) as StoreFactory<S>)(now, { serverIdle, closeGrace, rotationGrace }, (id, replaced) => events.end(id, replaced));
   const events = createEventHub(store, now, options.events);
+  const { sign, bearerSession, guard } = createAuth({ secret, issuer, audience, tokenTtl, serverIdle, now, store });
   const { perUser = 5, perAddress = 20, lockout = 30_000, maxLockout = 15 * 60_000 } = options.loginLimits ?? {};
   const limits = {
     users: createLimiter(now, { free: perUser, lockout, maxLockout }),
@@ -101,7 +96,7 @@ export function createApp<S extends SessionStore = Store>(options: ServerOptions
     [2, { id: 2, title: 'Sessions end when you stop working' }],
     [3, { id: 3, title: 'Only admins may delete posts' }],
   ]);
-  const app = new Hono<Env>();
+  const app = new Hono<AppEnv>();
 
   const info = (c: Context) => requestInfo(c, proxies);
   const isSecure = (c: Context) => secureCookie || info(c).protocol === 'https:';
@@ -110,7 +105,7 @@ export function createApp<S extends SessionStore = Store>(options: ServerOptions
    * The session's current refresh value. A session cookie (no Max-Age: the browser drops it when it
    * quits) unless the user asked to be remembered; then it lasts until the session's absolute end.
    */
-  const setRefreshCookie = (c: Context<Env>, session: ServerSession) =>
+  const setRefreshCookie = (c: Context<AppEnv>, session: ServerSession) =>
     setCookie(c, REFRESH_COOKIE, store.current(session), {
       httpOnly: true,
       sameSite: 'Strict',
@@ -118,62 +113,9 @@ export function createApp<S extends SessionStore = Store>(options: ServerOptions
       secure: isSecure(c),
       ...(session.remember ? { maxAge: Math.max(1, Math.floor((session.expiresAt - now()) / 1000)) } : {}),
     });
-  const clearRefreshCookie = (c: Context<Env>) => deleteCookie(c, REFRESH_COOKIE, { path: '/api', secure: isSecure(c) });
+  const clearRefreshCookie = (c: Context<AppEnv>) => deleteCookie(c, REFRESH_COOKIE, { path: '/api', secure: isSecure(c) });
 
-  /** A short-lived JWT for the session; `iat`/`exp` come from the injected clock, so tests can expire it. */
-  const sign = (session: ServerSession) => {
-    const user = USERS[session.username]!;
-    const iat = Math.floor(now() / 1000);
-    return new SignJWT({ sid: session.id, roles: [...user.roles], name: user.name })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setIssuer(issuer)
-      .setAudience(audience)
-      .setSubject(session.username)
-      .setIssuedAt(iat)
-      .setExpirationTime(iat + Math.max(1, Math.round(tokenTtl / 1000)))
-      .sign(secret);
-  };
-
-  /**
-   * The live session a bearer token names: undefined for none, tampered, of another issuer or
-   * audience, expired (unless `expiredToo`), or a session that is gone.
-   */
-  const bearerSession = async (c: Context<Env>, { expiredToo = false } = {}): Promise<ServerSession | undefined> => {
-    const token = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
-    if (!token) return undefined;
-    let payload: JWTPayload;
-    try {
-      // An expired token still names its session for a logout; up to serverIdle past exp, after which that session is gone anyway.
-      const clockTolerance = expiredToo ? Math.ceil(serverIdle / 1000) : 0;
-      ({ payload } = await jwtVerify(token, secret, { algorithms: ['HS256'], issuer, audience, clockTolerance, currentDate: new Date(now()), requiredClaims: ['sub', 'sid', 'exp', 'iat'] }));
-    } catch {
-      return undefined; // never log the token, nor jose's error about it
-    }
-    const session = await store.get(payload.sid);
-    return session?.username === payload.sub ? session : undefined;
-  };
-
-  const unauthorized = (c: Context<Env>) => {
-    c.header('WWW-Authenticate', 'Bearer error="invalid_token"');
-    return c.json({ error: 'unauthorized' }, 401);
-  };
-
-  /**
-   * Every protected route: 401 unless the token and its server session are valid, then 403 unless a
-   * role of the user grants `permission`. Roles are read from the server's user record, not from the
-   * token, so a role change applies at once. Any authenticated request is use: it slides the idle
-   * window and cancels a pending close (a reloaded page calls the API within the grace).
-   */
-  const guard = (permission: Permission): MiddlewareHandler<Env> => async (c, next) => {
-    const session = await bearerSession(c);
-    if (!session) return unauthorized(c);
-    await store.touch(session);
-    if (!allows(USERS[session.username]?.roles ?? [], permission)) return c.json({ error: 'forbidden', needs: permission }, 403);
-    c.set('session', session);
-    await next();
-  };
-
-  const jsonBody = (c: Context<Env>): Promise<Record<string, unknown>> =>
+  const jsonBody = (c: Context<AppEnv>): Promise<Record<string, unknown>> =>
     c.req.json().then((body: unknown) => (body && typeof body === 'object' ? (body as Record<string, unknown>) : {}), () => ({}));
 
   app.use('*', securityHeaders((c) => info(c).protocol === 'https:'));
@@ -290,29 +232,11 @@ export function createApp<S extends SessionStore = Store>(options: ServerOptions
   });
   app.all('/api/*', (c) => c.json({ error: 'not found' }, 404));
 
-  const root = staticRoot(options.staticDir);
-  if (root) {
-    app.use('*', serveStatic({ root }));
-    // The SPA's own routes (/dashboard, …) get index.html; a missing file (/assets/x.js) stays a 404.
-    app.get('*', async (c) => {
-      if (/\.[a-z0-9]+$/i.test(c.req.path)) return c.notFound();
-      c.header('Cache-Control', 'no-cache');
-      return c.html(await readFile(join(root, 'index.html'), 'utf8'));
-    });
-  }
+  serveBuiltApp(app, options.staticDir);
 
   app.onError((error, c) => {
     console.error(`${c.req.method} ${c.req.path}: ${error.name}`); // no message: it could quote a header
     return c.json({ error: 'internal error' }, 500);
   });
   return { app, store, limits, events };
-}
-
-/** The directory to serve: the given one, or the built demo app next to this file or under the working directory. */
-function staticRoot(option: string | false | undefined): string | undefined {
-  if (option === false) return undefined;
-  const candidates = option !== undefined ? [resolve(option)] : [fileURLToPath(new URL('../app/dist', import.meta.url)), resolve('examples/app/dist')];
-  const found = candidates.find((dir) => existsSync(join(dir, 'index.html')));
-  if (!found && option !== undefined) console.warn(`createApp: no index.html in ${candidates[0]}; serving the API only`);
-  return found;
 }
