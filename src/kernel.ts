@@ -161,7 +161,8 @@ export function createKernel(o: Resolved, signals: readonly SessionSignal[]) {
     restart: () => { m = begin((seen = mine = o.now())); bus.emit('restart'); },
     renew: () => { renewed = true; bus.emit('renew'); },
     run,
-    claims: (c, r) => { [claims, roles] = [c, r]; update(); },
+    // While the signals start, the end they may find is not decided yet: the snapshot waits for run().
+    claims: (c, r) => { [claims, roles] = [c, r]; if (!starting) update(); },
     leader: true,
     shared: false,
     tell: NOOP,
@@ -208,7 +209,11 @@ export function createKernel(o: Resolved, signals: readonly SessionSignal[]) {
       }
       started = true;
       renewed = false;
-      const activity = { proved: () => bus.emit('proved', o.now()), revoked: () => finish('revoked', true) };
+      const activity = {
+        proved: () => bus.emit('proved', o.now()),
+        revoked: () => finish('revoked', true),
+        dated: (serverTime: number, at = o.now()) => bus.emit('serverTime', { serverTime, sentAt: at, at, coarse: true }),
+      };
       detach = o.activity.map((source) => source.start(report, activity));
       detach.push(watchPage({ wake: wake, hide: (final, c = false) => ((cached ||= c), bus.emit('hide', { final, cached: c })) }));
       starting = true; // no decision until every signal has started

@@ -30,6 +30,8 @@ export interface SharedRecord {
   skew?: number;
   /** `exp` (seconds) of the newest token in use, so a tab can skip a refresh another tab did. */
   tokenExp?: number;
+  /** A one-way fingerprint of the newest token in use (never the token): a new sign-in after the end is told from it. */
+  tokenId?: string;
   /** Last proof that the server session is alive: a check or an app request's 2xx. */
   provedAt?: number;
   /** When the last page of the session was hidden for good (pagehide). */

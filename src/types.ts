@@ -10,10 +10,20 @@ export type ExpireReason = 'idle' | 'token' | 'revoked' | 'closed' | 'logout';
 /** The outcome of one server check. */
 export type CheckOutcome = 'active' | 'revoked' | 'unknown';
 
-/** Decoded JWT claims. */
+/** Decoded JWT claims: the registered ones (RFC 7519) typed, any other as `unknown`. */
 export interface JwtClaims {
+  /** Subject: the user. A token of another `sub` begins a new session. */
+  sub?: string;
+  /** Issuer. */
+  iss?: string;
+  /** Audience. */
+  aud?: string | string[];
+  /** The token's id. */
+  jti?: string;
   /** Expiry, in seconds since the epoch (server clock). */
   exp?: number;
+  /** Not before, in seconds since the epoch (server clock). */
+  nbf?: number;
   /** Issued at, in seconds since the epoch (server clock). */
   iat?: number;
   [claim: string]: unknown;
@@ -52,6 +62,8 @@ export interface ActivitySignals {
   proved(): void;
   /** The server rejected the session (a 401): end it with reason `'revoked'`. */
   revoked(): void;
+  /** The server's `Date` header (epoch ms, to the second) on an answer that just came: refines the clock offset. */
+  dated?(serverTime: number): void;
 }
 
 /**

@@ -15,7 +15,7 @@ const KINDS: Record<string, string[]> = {
 
 /** Whether `m` is a well-formed {@link TabMessage}: a kind, its required fields, and every known field well-formed. */
 export const isTabMessage = (m: unknown): m is TabMessage =>
-  wellFormed(m, ['k']) && wellFormed(m, KINDS[(m as TabMessage).k] ?? []);
+  wellFormed(m, ['k']) && wellFormed(m, Object.hasOwn(KINDS, (m as TabMessage).k) ? KINDS[(m as TabMessage).k]! : []);
 
 /** A channel to the other tabs. */
 export interface TabChannel {

@@ -136,6 +136,33 @@ describe('tab messages', () => {
     ];
     for (const message of bad) expect(isTabMessage(message)).toBe(false);
   });
+
+  it("reads a kind named after Object.prototype's members as any unknown kind, never throwing", () => {
+    for (const k of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf']) {
+      expect(() => isTabMessage({ k })).not.toThrow();
+      expect(isTabMessage({ k })).toBe(true); // well-formed, of a kind no signal listens to
+    }
+  });
+
+  it('ignores messages whose kind is __proto__, constructor or toString, with one error and no exception', async () => {
+    const session = make();
+    const errors = vi.fn();
+    session.on('error', errors);
+    session.start();
+    const thrown: unknown[] = [];
+    const onError = (event: ErrorEvent) => thrown.push(event.error);
+    window.addEventListener('error', onError);
+    const channel = new BroadcastChannel('sessionwarden');
+    for (const k of ['__proto__', 'constructor', 'toString']) channel.postMessage({ k });
+    channel.close();
+    await vi.waitFor(() => expect(errors).toHaveBeenCalledTimes(1));
+    await vi.advanceTimersByTimeAsync(10);
+    window.removeEventListener('error', onError);
+    expect(thrown).toEqual([]);
+    expect(errors).toHaveBeenCalledTimes(1);
+    expect(errors.mock.calls[0]![0]).toMatchObject({ during: 'channel' });
+    expect(session.state).toBe('active');
+  });
 });
 
 describe('locks without Web Locks', () => {
