@@ -157,6 +157,12 @@ export interface SessionContext {
   renew(): void;
   /** Decide now (after a signal's end, due time or leadership changed). */
   run(): void;
+  /**
+   * Called in `start()` by a signal that cannot tell at once whether the session has already ended
+   * (it asks the browser): until the returned function is called, the state reads `'starting'` (no
+   * roles) and nothing is decided. End the session (`end()`) before calling it, if it ended.
+   */
+  wait(): () => void;
   /** Sets the claims and roles the snapshot shows. */
   claims(claims: JwtClaims | null, roles: readonly string[]): void;
   /** Whether this tab leads the others (runs the check and the refresh). A tabs signal sets it; alone, a tab leads itself. */

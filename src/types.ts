@@ -1,5 +1,10 @@
-/** The life of a session in one tab: `'stopped' → 'active' ⇄ 'warning' → 'expired'`. */
-export type SessionState = 'stopped' | 'active' | 'warning' | 'expired';
+/**
+ * The life of a session in one tab: `'stopped' → 'active' ⇄ 'warning' → 'expired'`. `'starting'`
+ * comes between `'stopped'` and the rest for the few milliseconds after `start()` in which the
+ * browser is still asked whether the session has already ended (a browser that was closed, with
+ * `closeDetection('browser')`): never `'active'` before that is known. It has no roles.
+ */
+export type SessionState = 'stopped' | 'starting' | 'active' | 'warning' | 'expired';
 
 /** Why a warning was raised: the user is idle, or the token is about to expire. */
 export type WarningReason = 'idle' | 'token';

@@ -76,7 +76,7 @@ export function tokenRefresh(refresh: (signal: AbortSignal) => Promise<string>, 
             // Another tab refreshed first: its token is on the way. The lock manager says so for sure; the
             // record usually does too, but storage and the channel may reach this tab after the lock.
             const names = lockNames(); // without Web Locks, nothing to wait for
-            const marked = names && (await names).some((name) => name.startsWith(mark) && +name.slice(mark.length) > was);
+            const marked = names && (await names)?.some((name) => name.startsWith(mark) && +name.slice(mark.length) > was);
             if (marked || (ctx.read()?.tokenExp ?? -Infinity) > was) {
               refreshAt = Infinity;
               return token;

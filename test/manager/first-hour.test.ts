@@ -2,8 +2,9 @@
 // A new sign-in within a second of the end, a token restored from storage, a refresh scheduled after
 // the warning, the registered claims. Adapters' rules: test/react, test/vue, test/angular; browsers: test/e2e.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SessionManager, tokenRefresh, type JwtClaims, type SessionOptions } from 'sessionwarden';
+import { SessionManager, closeDetection, tokenRefresh, type JwtClaims, type SessionOptions } from 'sessionwarden';
 import { jwt } from '../jwt';
+import { fakeLocks } from '../fake-locks';
 
 const SEC = 1000;
 const MIN = 60 * SEC;
@@ -154,5 +155,89 @@ describe('the registered claims are typed', () => {
     const jti: string | undefined = claims.jti;
     const times: (number | undefined)[] = [claims.iat, claims.exp, claims.nbf];
     expect([sub, iss, aud, jti, ...times]).toEqual(['ann', 'https://id.example', ['app'], 'j1', sec(T0), sec(T0) + 60, sec(T0)]);
+  });
+});
+
+describe("a session that has ended is never 'active', not for a frame", () => {
+  const setLocks = (manager: unknown) => Object.defineProperty(navigator, 'locks', { value: manager, configurable: true });
+  afterEach(() => void delete (navigator as { locks?: unknown }).locks);
+  /** Every state the app could render: the first read after start() and each change. */
+  const watch = (session: SessionManager) => {
+    const seen: string[] = [];
+    session.subscribe(() => seen.push(`${session.state}${session.roles.length ? '+roles' : ''}`));
+    return { seen, start: () => (session.start(), seen.push(`${session.state}${session.roles.length ? '+roles' : ''}`)) };
+  };
+  const closedRecord = () =>
+    localStorage.setItem('sessionwarden', JSON.stringify({ v: 1, lastActivity: T0 - 60 * SEC, goneAt: T0 - 30 * SEC, sub: 'ann' }));
+
+  it("a tab opened after the browser closed reads 'starting' (no roles), then 'expired' ('closed')", async () => {
+    setLocks(fakeLocks().manager);
+    closedRecord();
+    const session = make({ token: signIn('s1'), endOnClose: closeDetection('browser') });
+    const log = ends(session);
+    const { seen, start } = watch(session);
+    start();
+    expect(session.state).toBe('starting');
+    expect(session.hasRole('editor')).toBe(false);
+    await vi.waitFor(() => expect(session.state).toBe('expired'));
+    expect(log).toEqual(['closed']);
+    expect(seen.every((state) => !state.startsWith('active'))).toBe(true);
+    expect(seen.at(-1)).toBe('expired');
+  });
+
+  it("the same, while another tab is still open: 'starting', then 'active' with the roles", async () => {
+    const locks = fakeLocks();
+    setLocks(locks.manager);
+    void locks.manager.request('sessionwarden:open', { mode: 'shared' }, () => new Promise(() => {})); // the other tab
+    closedRecord();
+    const session = make({ token: signIn('s1'), endOnClose: closeDetection('browser') });
+    const { seen, start } = watch(session);
+    start();
+    expect(session.state).toBe('starting');
+    await vi.waitFor(() => expect(session.state).toBe('active'));
+    expect(seen.at(-1)).toBe('active+roles');
+    expect(ends(session)).toEqual([]);
+  });
+
+  it('a lock manager that never answers holds the start for one second at most, then the session goes on (never an end on a guess)', async () => {
+    setLocks({ request: () => new Promise(() => {}), query: () => new Promise(() => {}) });
+    closedRecord();
+    const session = make({ token: signIn('s1'), endOnClose: closeDetection('browser') });
+    session.start();
+    await vi.advanceTimersByTimeAsync(999);
+    expect(session.state).toBe('starting');
+    await vi.advanceTimersByTimeAsync(1);
+    expect(session.state).toBe('active');
+  });
+
+  it('stop() while starting, then start() again: a late answer of the first start decides nothing', async () => {
+    const answers: ((value: { held: { name: string }[] }) => void)[] = [];
+    setLocks({ request: () => new Promise(() => {}), query: () => new Promise((resolve) => answers.push(resolve)) });
+    closedRecord();
+    const session = make({ token: signIn('s1'), endOnClose: closeDetection('browser') });
+    session.start();
+    session.stop();
+    expect(session.state).toBe('stopped');
+    session.start();
+    expect(session.state).toBe('starting');
+    expect(answers).toHaveLength(2);
+    answers[0]!({ held: [] }); // the first start's question, answered late: no other page
+    await vi.advanceTimersByTimeAsync(0);
+    expect(session.state).toBe('starting');
+    answers[1]!({ held: [{ name: 'sessionwarden:open' }] }); // the second start's: another page is open
+    await vi.advanceTimersByTimeAsync(0);
+    expect(session.state).toBe('active');
+  });
+
+  it.each([
+    ['a logout in another tab', { ended: 'logout', endedAt: T0 - 5 * SEC }, 'logout'],
+    ['an idle end (30 min without activity)', {}, 'idle'],
+  ])("a tab opened after %s reads 'expired' on its first read after start()", (_, fields, reason) => {
+    localStorage.setItem('sessionwarden', JSON.stringify({ v: 1, lastActivity: T0 - 31 * MIN, sub: 'ann', ...fields }));
+    const session = make({ token: jwt({ sub: 'ann', sid: 's1', iat: sec(T0 - 40 * MIN), exp: sec(T0 + 60 * MIN) }) });
+    const { seen, start } = watch(session);
+    start();
+    expect(seen).toEqual(['expired', 'expired']); // the change to it, and the first read
+    expect(session.getSnapshot().reason).toBe(reason);
   });
 });
