@@ -18,5 +18,16 @@ export default defineConfig({
     include: ['test/**/*.test.{ts,tsx}'],
     exclude: ['test/e2e/**', 'node_modules/**'],
     restoreMocks: true,
+    // The suite runs on both builds that tsup makes of the same source (`__DEV__`, see src/errors.ts):
+    // development, with every check and message; production, where bad input gets a coded error or
+    // is harmless. The demo server's own tests (test/examples) do not load the library: once is enough.
+    projects: [
+      { extends: true, define: { __DEV__: 'true' }, test: { name: 'development' } },
+      {
+        extends: true,
+        define: { __DEV__: 'false' },
+        test: { name: 'production', exclude: ['test/e2e/**', 'test/examples/**', 'test/package/**', 'node_modules/**'] },
+      },
+    ],
   },
 });

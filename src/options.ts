@@ -1,6 +1,9 @@
 import type { ActivitySource, JwtClaims } from './types';
 import type { SessionSignal } from './signal';
 import { domActivity } from './activity/dom';
+import { DEV, message, need } from './errors';
+
+export { need };
 
 /** Options of {@link SessionCore} (and of {@link SessionManager}). All durations in milliseconds, all times epoch ms. */
 export interface CoreOptions {
@@ -66,26 +69,20 @@ export interface Resolved {
   now: () => number;
 }
 
-/** Bad input to a method: a `TypeError` that says what was wrong. */
-export const need = (ok: unknown, problem: string, Err: ErrorConstructor = TypeError): void => {
-  if (!ok) throw new Err(`sessionwarden: ${problem}`);
-};
-
-/** The error every bad option gets: where it was given (`option \`x\``, `serverCheck() option \`x\``), and what it must be. */
-export const must = (ok: unknown, name: string, what: string, Err: ErrorConstructor = TypeError): void =>
-  need(ok, `${name} must be ${what}`, Err);
-
-/** A duration: a number ≥ `min` (`Infinity` only where `infinite`), or `fallback` when not given. */
-export const duration = (name: string, value: unknown, fallback: number, min = 0, infinite = false): number => {
+/**
+ * A duration: a number ≥ `min` (`Infinity` only where `infinite`), or `fallback` when not given. Checked
+ * in production too: a `NaN` or a string would leave a session that never ends, or ends at once.
+ */
+export const duration = (code: number, value: unknown, fallback: number, min = 0, infinite = false): number => {
   if (value === undefined) return fallback;
-  must(typeof value === 'number', name, 'a number (ms)');
-  must((value as number) >= min && (infinite || (value as number) < Infinity), name, `a number ≥ ${min}${infinite ? '' : ', finite'}`, RangeError);
-  return value as number;
+  if (typeof value != 'number') throw new TypeError(message(code, [], DEV ? ' must be a number (ms)' : ''));
+  if (!(value >= min && (infinite || value < Infinity))) throw new RangeError(message(code, [], DEV ? ` must be a number ≥ ${min}${infinite ? '' : ', finite'}` : ''));
+  return value;
 };
 
 /** A function, or `undefined` when not given. */
-export const fn = <T>(name: string, value: unknown): T | undefined => {
-  must(value === undefined || typeof value === 'function', name, 'a function');
+export const fn = <T>(code: number, value: unknown): T | undefined => {
+  need(value === undefined || typeof value == 'function', code);
   return value as T | undefined;
 };
 
@@ -113,36 +110,42 @@ const distance = (a: string, b: string): number => {
 
 /**
  * Validates the kernel's `options` and fills in the defaults. `known` are the names a subclass took
- * out before (an unknown name is compared with them too, for "did you mean").
+ * out before (an unknown name is compared with them too, for "did you mean"). Development checks
+ * every option; production only what would otherwise leave a broken session (docs/errors.md).
  * @throws `TypeError`/`RangeError` naming the option.
  */
 export function resolveOptions(o: CoreOptions, known: readonly string[]): Resolved {
-  must(isObject(o), 'options', 'an object');
-  const names = [...KNOWN, ...known];
-  for (const name of Object.keys(o)) {
-    const near = (n: string) => distance(name.toLowerCase(), n.toLowerCase());
-    need(KNOWN.includes(name), `unknown option \`${name}\` (did you mean \`${names.reduce((a, b) => (near(b) < near(a) ? b : a))}\`?)`);
+  need(isObject(o), 1);
+  if (DEV) {
+    const names = [...KNOWN, ...known];
+    for (const name of Object.keys(o)) {
+      const near = (n: string) => distance(name.toLowerCase(), n.toLowerCase());
+      need(KNOWN.includes(name), 2, TypeError, name, names.reduce((a, b) => (near(b) < near(a) ? b : a)));
+    }
   }
-  const idleTimeout = duration('option `idleTimeout`', o.idleTimeout, 1_800_000, 1, true);
-  const warnBefore = duration('option `warnBefore`', o.warnBefore, defaultWarnBefore(idleTimeout));
-  must(warnBefore < idleTimeout, 'option `warnBefore`', 'less than `idleTimeout`', RangeError);
+  const idleTimeout = duration(3, o.idleTimeout, 1_800_000, 1, true);
+  const warnBefore = duration(4, o.warnBefore, defaultWarnBefore(idleTimeout));
+  need(warnBefore < idleTimeout, 5, RangeError);
   const activity = o.activity ?? [domActivity()];
-  must(Array.isArray(activity) && activity.every((source) => typeof source?.start === 'function'), 'option `activity`', 'an array of sources');
   const signals = o.signals ?? [];
-  must(Array.isArray(signals) && signals.every(isSignal), 'option `signals`', 'an array of signals');
   const storageKey = o.storageKey ?? 'sessionwarden';
-  must(typeof storageKey === 'string' && storageKey, 'option `storageKey`', 'a non-empty string');
   const permissions = o.permissions ?? {};
-  must(isObject(permissions) && Object.values(permissions).every(Array.isArray), 'option `permissions`', 'role → permission arrays');
+  // A source or signal that is not one would fail later, in start() or in the constructor's attach.
+  need(Array.isArray(activity) && activity.every((source) => typeof source?.start == 'function'), 6);
+  need(Array.isArray(signals), 7);
+  if (DEV) {
+    need(typeof storageKey == 'string' && storageKey, 8);
+    need(isObject(permissions) && Object.values(permissions).every(Array.isArray), 9);
+  }
   return {
     idleTimeout,
     warnBefore,
     activity,
     ignoreActivityDuringWarning: o.ignoreActivityDuringWarning ?? true,
-    sampleInterval: duration('option `sampleInterval`', o.sampleInterval, 5_000),
+    sampleInterval: duration(10, o.sampleInterval, 5_000),
     signals,
     storageKey,
     permissions,
-    now: fn('option `now`', o.now) ?? Date.now,
+    now: fn(11, o.now) ?? Date.now,
   };
 }

@@ -1,15 +1,17 @@
 import type { Handler } from 'mitt';
 import type { JwtClaims, SessionEvents, SessionSnapshot } from './types';
 import type { SessionSignal } from './signal';
-import { resolveOptions, need, type CoreOptions, type Resolved } from './options';
+import { isSignal, resolveOptions, type CoreOptions, type Resolved } from './options';
+import { DEV, need } from './errors';
 import { grants } from './core/roles';
 import { createKernel, type Kernel } from './kernel';
 
 const EVENTS = 'warning extended expired activity refreshed checked change error'.split(' ');
 
+/** A handler that is not a function would throw inside the session's own work, later: checked in production too. */
 const eventArgs = <K>(method: string, type: K, handler: unknown): K => {
-  need(EVENTS.includes(type as string), `${method} got an unknown event "${String(type)}"`);
-  need(typeof handler === 'function', `${method} takes a handler function`);
+  if (DEV) need(EVENTS.includes(type as string), 12, TypeError, method, String(type));
+  need(typeof handler == 'function', 13);
   return type;
 };
 
@@ -38,7 +40,10 @@ export class SessionCore {
    */
   constructor(options: CoreOptions = {}, signals: readonly SessionSignal[] = [], known: readonly string[] = []) {
     this.#o = resolveOptions(options, known);
-    this.#k = createKernel(this.#o, [...signals, ...this.#o.signals]);
+    const all = [...signals, ...this.#o.signals];
+    // In production too: a value that is not a signal (the 0.0.x shape of `check` …) would fail in its attach.
+    need(all.every(isSignal), 7);
+    this.#k = createKernel(this.#o, all);
   }
 
   /** The current state: `'stopped'`, `'active'`, `'warning'` or `'expired'`. */
@@ -58,13 +63,13 @@ export class SessionCore {
 
   /** Whether the user has `role` (never once expired). For the UI only: the server must enforce it. */
   hasRole(role: string): boolean {
-    need(typeof role === 'string', 'hasRole() takes a string');
+    if (DEV) need(typeof role == 'string', 15);
     return this.roles.includes(role);
   }
 
   /** Whether one of the user's roles grants `permission` in the `permissions` map (never once expired). For the UI only. */
   can(permission: string): boolean {
-    need(typeof permission === 'string', 'can() takes a string');
+    if (DEV) need(typeof permission == 'string', 16);
     return grants(this.roles, this.#o.permissions, permission);
   }
 
@@ -73,7 +78,7 @@ export class SessionCore {
    * @throws `TypeError` where there is no `document` (on a server): it needs a browser.
    */
   start(): void {
-    need(typeof document === 'object', 'start() needs a browser: there is no `document` here');
+    need(typeof document == 'object', 17);
     this.#k.start();
   }
 
@@ -127,7 +132,7 @@ export class SessionCore {
 
   /** Calls `listener` after each change of the snapshot; returns the function that unsubscribes. */
   subscribe(listener: () => void): () => void {
-    need(typeof listener === 'function', 'subscribe() takes a function');
+    need(typeof listener == 'function', 14);
     this.#k.listeners.add(listener);
     return () => void this.#k.listeners.delete(listener);
   }

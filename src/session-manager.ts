@@ -1,12 +1,13 @@
 import type { SessionOptions } from './options';
 import type { SessionSignal } from './signal';
 import { SessionCore } from './session-core';
-import { isObject, isSignal, must, need } from './options';
+import { isObject, isSignal } from './options';
+import { DEV, need } from './errors';
 import { jwtToken, type JwtTokenSignal } from './token/jwt-token';
 import { sharedTabs } from './tabs/shared-tabs';
 import type { TokenRefreshSignal } from './token/token-refresh';
 
-/** Each optional signal's option, and what it takes now. */
+/** Each optional signal's option, and what it takes now (the names, in development the shapes too). */
 const SLOTS: Record<string, string> = {
   check: 'serverCheck({ url, interval, onFocus })',
   refresh: 'tokenRefresh(yourRefresh, { before, timeout })',
@@ -43,20 +44,23 @@ export class SessionManager extends SessionCore {
    * `InvalidTokenError` for a malformed `token`.
    */
   constructor(options: SessionOptions = {}) {
-    must(isObject(options), 'options', 'an object');
+    need(isObject(options), 1);
     const { token, expiresAt, clockSkew, roles, crossTab = true, check, refresh, endOnClose, beforeExpire, ...core } = options;
-    for (const [name, slot] of Object.entries(SLOTS)) {
-      const value = options[name as keyof SessionOptions];
-      need(value === undefined || isSignal(value), `option \`${name}\` takes ${slot} now`);
+    if (DEV) {
+      // The shapes of 0.0.x: the error shows the new one.
+      for (const [name, slot] of Object.entries(SLOTS)) {
+        const value = options[name as keyof SessionOptions];
+        need(value === undefined || isSignal(value), 20, TypeError, name, slot);
+      }
+      for (const name of Object.keys(MOVED)) need(!(name in options), 21, TypeError, name, SLOTS[MOVED[name]!]);
+      need(crossTab === !!crossTab || (typeof crossTab == 'string' && crossTab), 22);
     }
-    for (const name of Object.keys(MOVED)) need(!(name in options), `option \`${name}\` moved into ${SLOTS[MOVED[name]!]}`);
-    must(crossTab === !!crossTab || (typeof crossTab === 'string' && crossTab), 'option `crossTab`', 'a boolean or a channel name');
     const jwt = jwtToken({ token, expiresAt, clockSkew, roles });
     // 'tab': the session is this tab's alone, kept across its reloads; nothing, not even a logout, crosses.
     const solo = (endOnClose as { solo?: boolean } | undefined)?.solo;
     const tabs = solo ? [sharedTabs({ storage: 'session', channel: false })] : crossTab === false ? [] : [sharedTabs({ channel: crossTab === true ? undefined : crossTab })];
     const optional = [check, refresh, endOnClose, beforeExpire].filter((signal): signal is SessionSignal => !!signal);
-    super(core, [...tabs, jwt, ...optional], ['token', 'expiresAt', 'clockSkew', 'roles', 'crossTab', ...Object.keys(SLOTS)]);
+    super(core, [...tabs, jwt, ...optional], DEV ? ['token', 'expiresAt', 'clockSkew', 'roles', 'crossTab', ...Object.keys(SLOTS)] : []);
     this.#token = jwt;
     this.#refresh = refresh as TokenRefreshSignal | undefined;
   }
@@ -86,7 +90,7 @@ export class SessionManager extends SessionCore {
    * function threw, an `InvalidTokenError`, or a `TimeoutError` after its `timeout`.
    */
   refresh(): Promise<string | null> {
-    need(typeof this.#refresh?.now === 'function', 'refresh() needs the `refresh` option: tokenRefresh(yourRefresh)');
+    need(typeof this.#refresh?.now == 'function', 23);
     return this.#refresh!.now();
   }
 }

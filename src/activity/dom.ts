@@ -1,4 +1,5 @@
 import type { ActivitySource } from '../types';
+import { DEV, need } from '../errors';
 
 /** Options of {@link domActivity}. */
 export interface DomActivityOptions {
@@ -21,12 +22,9 @@ const EVENTS = ['pointerdown', 'pointermove', 'keydown', 'wheel', 'touchstart'] 
  * @throws `TypeError` for `events` that is not a non-empty array of names, or a `target` that is not an `EventTarget`.
  */
 export function domActivity({ events = EVENTS, target, passive = true }: DomActivityOptions = {}): ActivitySource {
-  if (!Array.isArray(events) || !events.length || events.some((type) => typeof type !== 'string')) {
-    throw new TypeError('sessionwarden: domActivity() option `events` must be a non-empty array of event names');
-  }
-  if (target !== undefined && typeof target?.addEventListener !== 'function') {
-    throw new TypeError('sessionwarden: domActivity() option `target` must be an EventTarget');
-  }
+  if (DEV) need(Array.isArray(events) && events.length && events.every((type) => typeof type == 'string'), 70);
+  // In production too: start() would fail half-way.
+  need(target === undefined || typeof target?.addEventListener == 'function', 71);
   return {
     start(report) {
       const on = target ?? document;

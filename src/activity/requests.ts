@@ -1,4 +1,6 @@
 import type { ActivitySource } from '../types';
+import { need } from '../errors';
+import { fn } from '../options';
 
 /** Options of {@link requestActivity}. */
 export interface RequestActivityOptions {
@@ -32,12 +34,9 @@ const urlOf = (input: RequestInfo | URL): string => (input as Request).url ?? St
  * @throws `TypeError` when `ignore` is not a function or `api` not an array of URL strings.
  */
 export function requestActivity({ ignore, api }: RequestActivityOptions = {}): ActivitySource {
-  if (ignore !== undefined && typeof ignore !== 'function') {
-    throw new TypeError('sessionwarden: requestActivity() option `ignore` must be a function');
-  }
-  if (api !== undefined && (!Array.isArray(api) || !api.length || api.some((prefix) => typeof prefix !== 'string' || !prefix))) {
-    throw new TypeError('sessionwarden: requestActivity() option `api` must be a non-empty array of origins or URL prefixes');
-  }
+  // In production too: the app's own requests would fail (`ignore`), or start() half-way (`api`).
+  fn(72, ignore);
+  need(api === undefined || (Array.isArray(api) && api.length && api.every((prefix) => typeof prefix == 'string' && prefix)), 73);
   return {
     start(report, session) {
       const original = globalThis.fetch;

@@ -1,6 +1,7 @@
 import type { CheckOptions } from '../types';
 import type { SessionSignal } from '../signal';
-import { duration, fn, isObject, must } from '../options';
+import { duration, fn, isObject } from '../options';
+import { DEV, error, need } from '../errors';
 import { runCheck } from './check';
 
 const RETRY = 30_000;
@@ -15,10 +16,11 @@ const RETRY = 30_000;
  * @throws `TypeError` or `RangeError` naming a bad option.
  */
 export function serverCheck(options: CheckOptions): SessionSignal {
-  must(isObject(options) && (options.url ?? options.request) !== undefined, 'serverCheck()', 'given a `url` or a `request`');
-  must(options.url === undefined || typeof options.url === 'string', 'serverCheck() option `url`', 'a string');
-  fn('serverCheck() option `request`', options.request);
-  const interval = duration('serverCheck() option `interval`', options.interval, 900_000, 1);
+  // In production too: a check that asks nothing would never catch a revoked session.
+  need(isObject(options) && (options.url ?? options.request) !== undefined, 50);
+  if (DEV) need(options.url === undefined || typeof options.url == 'string', 51);
+  fn(52, options.request);
+  const interval = duration(53, options.interval, 900_000, 1);
   const onFocus = options.onFocus ?? true;
   return {
     attach(ctx) {
@@ -49,7 +51,7 @@ export function serverCheck(options: CheckOptions): SessionSignal {
         const at = ctx.now();
         const { outcome, serverTime, expiresAt, coarse, redirected } = answer;
         ctx.emit('checked', { result: outcome });
-        if (redirected) ctx.emit('error', { error: new Error(`sessionwarden: serverCheck() url was redirected to ${redirected}`), during: 'check' });
+        if (redirected) ctx.emit('error', { error: error(54, Error, redirected), during: 'check' });
         if (outcome === 'revoked') return ctx.end('revoked', true);
         if (outcome === 'unknown') {
           backoff = Math.min(backoff ? backoff * 2 : RETRY, interval);

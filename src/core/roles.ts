@@ -1,4 +1,5 @@
 import type { JwtClaims } from '../types';
+import { need } from '../errors';
 
 /** Whether any of `roles` grants `permission` in the role → permissions map. */
 export const grants = (roles: readonly string[], permissions: Record<string, readonly string[]>, permission: string): boolean =>
@@ -10,8 +11,9 @@ export const grants = (roles: readonly string[], permissions: Record<string, rea
  */
 export function readRoles(reader: (claims: JwtClaims) => readonly string[] | null | undefined, claims: JwtClaims): string[] {
   const roles: unknown = reader(claims) ?? [];
-  if (!Array.isArray(roles) || roles.some((role) => typeof role !== 'string')) throw new TypeError('sessionwarden: option `roles` must return strings');
-  return roles;
+  // In production too: the roles gate the UI.
+  need(Array.isArray(roles) && roles.every((role) => typeof role == 'string'), 33);
+  return roles as string[];
 }
 
 /** The default role reader: `claims.roles ?? claims.role ?? []`, a string becoming `[string]`. */

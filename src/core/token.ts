@@ -1,29 +1,29 @@
 import { jwtDecode, InvalidTokenError } from 'jwt-decode';
 import type { JwtClaims } from '../types';
+import { DEV, message } from '../errors';
 
 export { InvalidTokenError };
 
 /**
- * Decodes a JWT's claims (no signature check: that is the server's job). `where` names the option
- * or method that got the token, for the message.
- * @throws `InvalidTokenError` (jwt-decode's class) saying where and what: not a string, a missing
- * part, bad base64 or JSON, claims that are not an object, a non-numeric `exp`/`iat`. A token
- * without `exp` is valid.
+ * Decodes a JWT's claims (no signature check: that is the server's job). `code` names the option or
+ * method that got the token (docs/errors.md), for the message.
+ * @throws `InvalidTokenError` (jwt-decode's class) saying where and, in development, what: not a
+ * string, a missing part, bad base64 or JSON, claims that are not an object, a non-numeric
+ * `exp`/`iat`. A token without `exp` is valid.
  */
-export function decodeToken(token: unknown, where: string): JwtClaims {
+export function decodeToken(token: unknown, code: number): JwtClaims {
   let claims: unknown;
-  let problem = '';
+  let problem: unknown;
   try {
     claims = jwtDecode(token as string);
+    // Claims that are not an object, or times that are not numbers, would give a session without an end.
+    const { exp, iat } = (claims ?? {}) as JwtClaims;
+    if (typeof claims != 'object' || !claims || Array.isArray(claims)) problem = DEV && 'claims are not a JSON object';
+    else for (const [name, value] of [['exp', exp], ['iat', iat]] as const) if (value !== undefined && !Number.isFinite(value)) problem ||= DEV && `\`${name}\` is not a number`;
   } catch (error) {
-    problem = String((error as Error).message).replace(/^Invalid token specified: /, '');
+    problem = DEV ? String((error as Error).message).replace(/^Invalid token specified: /, '') : 1;
   }
-  if (!problem && (typeof claims !== 'object' || claims === null || Array.isArray(claims))) problem = 'claims are not a JSON object';
-  const { exp, iat } = (claims ?? {}) as JwtClaims;
-  for (const [name, value] of [['exp', exp], ['iat', iat]] as const) {
-    if (!problem && value !== undefined && !Number.isFinite(value)) problem = `\`${name}\` is not a number`;
-  }
-  if (problem) throw new InvalidTokenError(`sessionwarden: ${where} got a malformed JWT: ${problem}`);
+  if (problem !== undefined) throw new InvalidTokenError(message(code, [problem]));
   return claims as JwtClaims;
 }
 

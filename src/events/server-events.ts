@@ -1,5 +1,6 @@
 import type { SessionSignal } from '../signal';
-import { duration, fn, isObject, must } from '../options';
+import { duration, fn, isObject } from '../options';
+import { DEV, error, need } from '../errors';
 
 /** Options of {@link serverEvents}. All durations in milliseconds. */
 export interface ServerEventsOptions {
@@ -55,17 +56,17 @@ const finiteOrAbsent = (value: unknown) => value === undefined || Number.isFinit
  * @throws `TypeError` or `RangeError` naming a bad option.
  */
 export function serverEvents(options: ServerEventsOptions): SessionSignal {
-  const name = (option: string) => `serverEvents() option \`${option}\``;
   const url = isObject(options) ? options.url : undefined;
-  must(typeof url === 'string' && url, name('url'), 'a URL string');
-  must(!/[?&](access_)?token=/i.test(url!), name('url'), 'free of tokens (use the cookie or a `ticket`)');
-  const ticket = fn<ServerEventsOptions['ticket']>(name('ticket'), options.ticket);
+  need(typeof url == 'string' && url, 90);
+  // In production too: a token in a URL ends up in logs and histories.
+  need(!/[?&](access_)?token=/i.test(url!), 91);
+  const ticket = fn<ServerEventsOptions['ticket']>(92, options.ticket);
   const { withCredentials = false } = options;
-  must(typeof withCredentials === 'boolean', name('withCredentials'), 'a boolean');
-  const silence = duration(name('heartbeatTimeout'), options.heartbeatTimeout, 60_000, 1);
-  const firstDelay = duration(name('retryDelay'), options.retryDelay, 1_000, 1);
-  const maxDelay = duration(name('maxRetryDelay'), options.maxRetryDelay, 60_000, firstDelay);
-  const maxSize = duration(name('maxEventSize'), options.maxEventSize, 4_096, 1);
+  if (DEV) need(typeof withCredentials == 'boolean', 93);
+  const silence = duration(94, options.heartbeatTimeout, 60_000, 1);
+  const firstDelay = duration(95, options.retryDelay, 1_000, 1);
+  const maxDelay = duration(96, options.maxRetryDelay, 60_000, firstDelay);
+  const maxSize = duration(97, options.maxEventSize, 4_096, 1);
   return {
     attach(ctx) {
       const { bus } = ctx;
@@ -117,7 +118,7 @@ export function serverEvents(options: ServerEventsOptions): SessionSignal {
         }
         const { type, expiresAt, serverTime } = (isObject(event) ? event : {}) as { type?: unknown; expiresAt?: number; serverTime?: number };
         if (!TYPES.includes(type as never) || !finiteOrAbsent(expiresAt) || !finiteOrAbsent(serverTime)) {
-          return ctx.degrade(new TypeError('sessionwarden: ignored a malformed server event'), 'events');
+          return ctx.degrade(error(98), 'events');
         }
         if (type === 'revoked') return ctx.end('revoked', true);
         if (serverTime !== undefined) bus.emit('serverTime', { serverTime, sentAt: at, at, coarse: false });
@@ -128,7 +129,7 @@ export function serverEvents(options: ServerEventsOptions): SessionSignal {
       const connect = async () => {
         if (typeof EventSource !== 'function') {
           retryAt = Infinity;
-          return ctx.degrade(new TypeError('sessionwarden: no EventSource, serverEvents() is off'), 'events');
+          return ctx.degrade(error(99), 'events');
         }
         const attempt = (pending = new AbortController());
         silentBy = ctx.now() + silence;
@@ -137,7 +138,7 @@ export function serverEvents(options: ServerEventsOptions): SessionSignal {
           const value: unknown = await Promise.resolve(attempt.signal).then(ticket).catch(() => null);
           if (pending !== attempt) return; // given up meanwhile
           if (typeof value !== 'string' || !value) {
-            if (value !== null) ctx.degrade(new TypeError(`sessionwarden: ${name('ticket')} must resolve to a string`), 'events');
+            if (value !== null) ctx.degrade(error(100), 'events');
             retry();
             return ctx.run();
           }

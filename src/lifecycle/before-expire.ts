@@ -1,6 +1,7 @@
 import type { ExpireReason } from '../types';
 import type { SessionSignal } from '../signal';
-import { duration, must } from '../options';
+import { duration } from '../options';
+import { need } from '../errors';
 
 /**
  * Awaits `save(reason)` before `'expired'` is emitted (at most `timeout`, default `3_000`): the
@@ -9,8 +10,8 @@ import { duration, must } from '../options';
  * @throws `TypeError` or `RangeError` naming a bad argument.
  */
 export function beforeExpire(save: (reason: ExpireReason) => Promise<void> | void, options: { timeout?: number } = {}): SessionSignal {
-  must(typeof save === 'function', 'beforeExpire()', 'given a function');
-  const timeout = duration('beforeExpire() option `timeout`', options.timeout, 3_000);
+  need(typeof save == 'function', 60);
+  const timeout = duration(61, options.timeout, 3_000);
   return {
     attach: (ctx) => ({
       beforeEnd(reason) {

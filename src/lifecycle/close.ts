@@ -1,5 +1,6 @@
 import type { SessionSignal } from '../signal';
-import { duration, must } from '../options';
+import { duration } from '../options';
+import { DEV, need } from '../errors';
 import { hold, holders } from '../tabs/locks';
 
 /** Options of {@link closeDetection}. */
@@ -28,10 +29,12 @@ export interface CloseDetectionSignal extends SessionSignal {
  * @throws `TypeError` or `RangeError` naming a bad argument.
  */
 export function closeDetection(mode: 'browser' | 'tab', options: CloseDetectionOptions = {}): CloseDetectionSignal {
-  must(mode === 'browser' || mode === 'tab', 'closeDetection() mode', "'browser' or 'tab'");
-  const grace = duration('closeDetection() option `grace`', options.grace, 10_000);
   const { beacon } = options;
-  must(beacon === undefined || typeof beacon === 'string', 'closeDetection() option `beacon`', 'a URL string');
+  if (DEV) {
+    need(mode === 'browser' || mode === 'tab', 62);
+    need(beacon === undefined || typeof beacon == 'string', 64);
+  }
+  const grace = duration(63, options.grace, 10_000);
   return {
     solo: mode === 'tab',
     attach(ctx) {

@@ -1,5 +1,6 @@
 import { wellFormed } from './record';
 import type { TabMessage } from '../signal';
+import { error } from '../errors';
 
 export type { TabMessage };
 
@@ -36,7 +37,7 @@ export function openChannel(
   receive: (message: unknown) => void,
   onError: (error: unknown, during: string) => void,
 ): TabChannel | undefined {
-  if (typeof BroadcastChannel !== 'function') return void onError(new TypeError('sessionwarden: no BroadcastChannel, this tab works alone'), 'channel');
+  if (typeof BroadcastChannel !== 'function') return void onError(error(82), 'channel');
   let channel: BroadcastChannel | undefined;
   const open = () => {
     try {

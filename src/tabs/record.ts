@@ -1,4 +1,5 @@
 import type { SharedRecord } from '../signal';
+import { error } from '../errors';
 
 export type { SharedRecord };
 
@@ -63,7 +64,7 @@ export function recordStore(storage: () => Storage, key: string, onError: (error
       const raw = store.getItem(key);
       if (raw === null) return;
       const parsed: unknown = JSON.parse(raw);
-      if (!isRecord(parsed)) throw new TypeError(`sessionwarden: malformed record in storage key "${key}"`);
+      if (!isRecord(parsed)) throw error(83, TypeError, key);
       const at = now();
       const future = TIMES.filter((time) => parsed[time]! > at);
       for (const time of future) parsed[time] = at;

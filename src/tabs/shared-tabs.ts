@@ -4,7 +4,7 @@ import { fingerprint, otherUser, toLocal } from '../core/token';
 import { recordStore } from './record';
 import { isTabMessage, openChannel } from './channel';
 import { hold } from './locks';
-import { must } from '../options';
+import { DEV, error, need } from '../errors';
 
 /** Options of {@link sharedTabs}. */
 export interface SharedTabsOptions {
@@ -21,8 +21,10 @@ export interface SharedTabsOptions {
  * session (`'logout'`) and is never continued. Built into `SessionManager` (its `crossTab` option).
  */
 export function sharedTabs({ channel, storage = 'local' }: SharedTabsOptions = {}): SessionSignal {
-  must(channel === undefined || channel === false || (typeof channel === 'string' && channel), 'sharedTabs() option `channel`', 'a channel name or false');
-  must(storage === 'local' || storage === 'session', 'sharedTabs() option `storage`', "'local' or 'session'");
+  if (DEV) {
+    need(channel === undefined || channel === false || (typeof channel == 'string' && channel), 80);
+    need(storage === 'local' || storage === 'session', 81);
+  }
   return {
     attach(ctx) {
       const { bus, key } = ctx;
@@ -51,7 +53,7 @@ export function sharedTabs({ channel, storage = 'local' }: SharedTabsOptions = {
       };
       const receive = (data: unknown) => {
         if (!isTabMessage(data) || !bus.all.get(`msg:${data.k}`)) {
-          return ctx.degrade(new TypeError('sessionwarden: ignored a malformed cross-tab message'), 'channel');
+          return ctx.degrade(error(84), 'channel');
         }
         // Another user signed in there: this user's session ends here; other news of theirs is not ours.
         if (!ours(data)) return void ((data.k === 'token' || data.k === 'user') && ctx.end('logout', false));

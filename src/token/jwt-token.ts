@@ -2,7 +2,8 @@ import type { JwtClaims } from '../types';
 import type { SessionContext, SessionSignal } from '../signal';
 import { decodeToken, fingerprint, otherUser, toLocal } from '../core/token';
 import { readRoles, defaultRoles } from '../core/roles';
-import { fn, must } from '../options';
+import { fn } from '../options';
+import { need } from '../errors';
 
 /** The largest clock offset learned from a token's `iat` (ms). */
 const MAX_LEARNED_SKEW = 300_000;
@@ -28,10 +29,10 @@ export interface JwtTokenSignal extends SessionSignal {
   /** The token in use, or `null`. */
   get(): string | null;
   /**
-   * Replaces the token (`where` names the caller in errors).
+   * Replaces the token (`where`: the caller's error code, docs/errors.md).
    * @throws `InvalidTokenError` for a malformed token; nothing changes then.
    */
-  set(token: string | null, where?: string): void;
+  set(token: string | null, where?: number): void;
 }
 
 /**
@@ -43,9 +44,10 @@ export interface JwtTokenSignal extends SessionSignal {
  */
 export function jwtToken(options: JwtTokenOptions = {}): JwtTokenSignal {
   const { clockSkew = 'auto' } = options;
-  must(clockSkew === 'auto' || Number.isFinite(clockSkew), 'option `clockSkew`', "a finite number or 'auto'");
-  must(options.expiresAt == null || Number.isFinite(options.expiresAt), 'option `expiresAt`', 'a finite epoch-ms number');
-  const reader = fn<JwtTokenOptions['roles']>('option `roles`', options.roles) ?? defaultRoles;
+  // In production too: an offset or an end that is not a number would give a session without an end.
+  need(clockSkew === 'auto' || Number.isFinite(clockSkew), 30);
+  need(options.expiresAt == null || Number.isFinite(options.expiresAt), 31);
+  const reader = fn<JwtTokenOptions['roles']>(32, options.roles) ?? defaultRoles;
   const auto = clockSkew === 'auto';
   let serverEnd = options.expiresAt ?? undefined;
   let skew = auto ? 0 : clockSkew;
@@ -70,7 +72,7 @@ export function jwtToken(options: JwtTokenOptions = {}): JwtTokenSignal {
     const offset = (iat ?? NaN) * 1000 - setAt;
     if (!skewKnown && ctx?.started() && Math.abs(offset) <= MAX_LEARNED_SKEW && (exp ?? Infinity) * 1000 > setAt) setSkew(offset);
   };
-  const apply = (next: string | null | undefined, where: string) => {
+  const apply = (next: string | null | undefined, where: number) => {
     const decoded = next == null ? null : decodeToken(next, where);
     const nextRoles = decoded ? readRoles(reader, decoded) : []; // may throw: before anything changes
     [token, claims, roles, setAt] = [next ?? null, decoded, nextRoles, ctx?.now() ?? Date.now()];
@@ -91,11 +93,11 @@ export function jwtToken(options: JwtTokenOptions = {}): JwtTokenSignal {
     if (token !== null && c.phase().phase !== 'expired') c.emit('refreshed', { expiresAt: end() });
   };
   const sub = () => (typeof claims?.sub === 'string' ? claims.sub : undefined);
-  apply(options.token, 'option `token`');
+  apply(options.token, 34);
 
   const signal: JwtTokenSignal = {
     get: () => token,
-    set(next, where = 'setToken()') {
+    set(next, where = 35) {
       const before = claims;
       apply(next, where);
       const c = ctx!;
@@ -113,7 +115,7 @@ export function jwtToken(options: JwtTokenOptions = {}): JwtTokenSignal {
         const m = message as unknown as { token: string | null; skew: number };
         if (m.token === token) return;
         try {
-          apply(m.token, 'a message from another tab');
+          apply(m.token, 37);
         } catch (error) {
           return context.degrade(error, 'channel');
         }
@@ -121,7 +123,7 @@ export function jwtToken(options: JwtTokenOptions = {}): JwtTokenSignal {
         publish();
         changed(false);
       });
-      bus.on('setToken', (next) => signal.set(next, 'refresh()'));
+      bus.on('setToken', (next) => signal.set(next, 36));
       bus.on('msg:skew', (message) => auto && setSkew(message.skew as number));
       // A check learned the server's time: refine the offset (a `Date` header is only to the second).
       bus.on('serverTime', ({ serverTime, sentAt, at, coarse }) => {

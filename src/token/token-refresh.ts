@@ -1,6 +1,7 @@
 import type { SessionSignal } from '../signal';
 import { decodeToken } from '../core/token';
-import { duration, must } from '../options';
+import { duration } from '../options';
+import { DEV, error, message, need } from '../errors';
 import { exclusive, hold, lockNames } from '../tabs/locks';
 
 const RETRY = 5_000;
@@ -28,18 +29,18 @@ export interface TokenRefreshSignal extends SessionSignal {
  * @throws `TypeError` or `RangeError` naming a bad argument.
  */
 export function tokenRefresh(refresh: (signal: AbortSignal) => Promise<string>, options: TokenRefreshOptions = {}): TokenRefreshSignal {
-  must(typeof refresh === 'function', 'tokenRefresh()', 'given your refresh function');
-  const timeout = duration('tokenRefresh() option `timeout`', options.timeout, 15_000, 1);
+  need(typeof refresh == 'function', 40);
+  const timeout = duration(41, options.timeout, 15_000, 1);
   let run: TokenRefreshSignal['now'] = () => {
-    throw new TypeError('sessionwarden: tokenRefresh() is not attached to a session');
+    throw error(45);
   };
   return {
     now: () => run(),
     attach(ctx) {
       const { bus, key } = ctx;
-      const before = duration('tokenRefresh() option `before`', options.before, ctx.warnBefore + 60_000);
+      const before = duration(42, options.before, ctx.warnBefore + 60_000);
       // Later than the warning, every token's lifetime would end with a token warning first.
-      must(before >= ctx.warnBefore, 'tokenRefresh() option `before`', `at least \`warnBefore\` (${ctx.warnBefore} ms), or a token warning comes first`, RangeError);
+      if (DEV) need(before >= ctx.warnBefore, 43, RangeError, ctx.warnBefore);
       const mark = `${key}:exp:`;
       let exp: number | undefined;
       let end = Infinity;
@@ -63,8 +64,7 @@ export function tokenRefresh(refresh: (signal: AbortSignal) => Promise<string>, 
         let timer: ReturnType<typeof setTimeout> | undefined;
         const giveUpIn = () => {
           globalThis.clearTimeout(timer);
-          const why = `sessionwarden: refresh() still pending after ${timeout} ms, abandoned (it must not ask for the lock "${key}:refresh")`;
-          timer = globalThis.setTimeout(() => controller.abort(new DOMException(why, 'TimeoutError')), timeout);
+          timer = globalThis.setTimeout(() => controller.abort(new DOMException(message(44, [timeout, key]), 'TimeoutError')), timeout);
         };
         const abandoned = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
         abandoned.catch(() => {});
@@ -84,7 +84,7 @@ export function tokenRefresh(refresh: (signal: AbortSignal) => Promise<string>, 
           }
           giveUpIn();
           const next: unknown = await Promise.race([refresh(signal), abandoned]);
-          if (typeof next !== 'string') decodeToken(next, 'refresh()'); // throws: not a JWT
+          if (typeof next !== 'string') decodeToken(next, 36); // throws: not a JWT
           if (!force && (!ctx.started() || ctx.phase().phase === 'expired')) return token;
           bus.emit('setToken', next as string);
           // Asked for before this task lets the refresh lock go, so a tab granted it next finds this mark.

@@ -1,0 +1,25 @@
+// Which build of the library this run tests (vitest.config.ts's projects define `__DEV__`), and what
+// bad input must give on it: in development the whole message; in production, where only the checks
+// that guard the session run, its coded error (docs/errors.md) or nothing at all.
+import { expect } from 'vitest';
+import { DEV } from '../src/errors';
+
+export { DEV };
+
+/**
+ * Asserts what `act` does with bad input: in development it throws `Err` with `devMessage`; in
+ * production it throws `Err` with `sessionwarden: E<code>`, or, with `code` `null`, it does not throw
+ * (a check that exists only for the developer), and `after` (if given) shows the session unharmed.
+ */
+export function expectBadInput(act: () => unknown, Err: new (...args: never[]) => Error, devMessage: RegExp | string, code: number | null): void {
+  if (DEV) {
+    expect(act).toThrow(Err);
+    expect(act).toThrow(devMessage);
+    expect(act).toThrow(/^sessionwarden: /);
+  } else if (code === null) {
+    expect(act).not.toThrow();
+  } else {
+    expect(act).toThrow(Err);
+    expect(act).toThrow(new RegExp(`^sessionwarden: E${code}$`));
+  }
+}
