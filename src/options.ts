@@ -133,10 +133,9 @@ export function resolveOptions(o: CoreOptions, known: readonly string[]): Resolv
   // A source or signal that is not one would fail later, in start() or in the constructor's attach.
   need(Array.isArray(activity) && activity.every((source) => typeof source?.start == 'function'), 6);
   need(Array.isArray(signals), 7);
-  if (DEV) {
-    need(typeof storageKey == 'string' && storageKey, 8);
-    need(isObject(permissions) && Object.values(permissions).every(Array.isArray), 9);
-  }
+  if (DEV) need(typeof storageKey == 'string' && storageKey, 8);
+  // In production too: a role mapped to a string would grant every part of it (`'users:delete'.includes('users')`).
+  need(isObject(permissions) && Object.values(permissions).every(Array.isArray), 9);
   return {
     idleTimeout,
     warnBefore,

@@ -23,3 +23,9 @@ export function expectBadInput(act: () => unknown, Err: new (...args: never[]) =
     expect(act).toThrow(new RegExp(`^sessionwarden: E${code}$`));
   }
 }
+
+/** The message of an error the session reported (in an `'error'` event, or a rejection): development's whole message, production's code. */
+export function expectMessage(message: unknown, devMessage: RegExp, code: number): void {
+  if (DEV) expect(String(message)).toMatch(devMessage);
+  else expect(String(message)).toBe(`sessionwarden: E${code}`);
+}

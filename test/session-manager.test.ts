@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SessionManager, type SessionOptions, beforeExpire } from '../src';
+import { expectBadInput } from './mode';
 
 const MIN = 60_000;
 const managers: SessionManager[] = [];
@@ -337,14 +338,15 @@ describe('SessionManager: snapshot', () => {
   });
 
   it('rejects a subscriber that is not a function', () => {
-    expect(() => make().subscribe('x' as never)).toThrow(TypeError);
+    expectBadInput(() => make().subscribe('x' as never), TypeError, /subscribe\(\) takes a function/, 14);
   });
 
   it('rejects an unknown event name or a handler that is not a function, in on() and off()', () => {
     const session = make();
-    expect(() => session.on('warnign' as never, () => {})).toThrow(/unknown event "warnign"/);
-    expect(() => session.on('warning', 'x' as never)).toThrow(/handler function/);
-    expect(() => session.off('expird' as never, () => {})).toThrow(TypeError);
+    // Production: an unknown name is a handler never called; one that is not a function is refused.
+    expectBadInput(() => session.on('warnign' as never, () => {}), TypeError, /unknown event "warnign"/, null);
+    expectBadInput(() => session.on('warning', 'x' as never), TypeError, /handler function/, 13);
+    expectBadInput(() => session.off('expird' as never, () => {}), TypeError, /unknown event "expird"/, null);
     const handler = vi.fn();
     session.on('expired', handler);
     session.off('expired', handler);

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { domActivity } from '../../src';
+import { expectBadInput } from '../mode';
 
 const signals = { proved: () => {}, revoked: () => {} };
 
@@ -75,7 +76,8 @@ describe('domActivity', () => {
     stop();
   });
 
-  it.each([[{ events: [] }], [{ events: 'click' }], [{ events: [1] }], [{ target: {} }]])('rejects %j with a TypeError', (options) => {
-    expect(() => domActivity(options as never)).toThrow(TypeError);
+  // Production: a target that is not one is still refused (start() would fail half-way); odd events only listen to nothing.
+  it.each([[{ events: [] }, null], [{ events: 'click' }, null], [{ events: [1] }, null], [{ target: {} }, 71]] as const)('rejects %j with a TypeError', (options, code) => {
+    expectBadInput(() => domActivity(options as never), TypeError, /^sessionwarden: domActivity\(\) option/, code);
   });
 });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../../src/check/check';
 import { SessionManager, serverCheck } from '../../src';
 import { stubPage } from '../node-page';
+import { DEV } from '../mode';
 
 let server: Server;
 let base = '';
@@ -81,6 +82,6 @@ describe('check.url against a real HTTP server on 127.0.0.1', () => {
     session.start();
     await expect(checked).resolves.toBe('unknown');
     session.destroy();
-    expect(log).toEqual([['check', `Error: sessionwarden: serverCheck() url was redirected to ${base}/login`]]);
+    expect(log).toEqual([['check', DEV ? `Error: sessionwarden: serverCheck() url was redirected to ${base}/login` : 'Error: sessionwarden: E54']]);
   });
 });

@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { serverEvents, type ServerEventsOptions } from '../../src';
 import { FakeEventSource } from './fake-event-source';
 import { SEC, make, stream, useFakes } from './setup';
+import { DEV, expectBadInput } from '../mode';
 
 useFakes();
 
@@ -60,30 +61,28 @@ describe('serverEvents(): a ticket instead of the cookie', () => {
 
 describe('serverEvents(): bad options', () => {
   it.each([
-    [undefined, /option `url` must be a URL string/],
-    [{}, /option `url` must be a URL string/],
-    [{ url: '' }, /option `url` must be a URL string/],
-    [{ url: 42 }, /option `url` must be a URL string/],
-    [{ url: '/events?token=abc' }, /option `url` must be free of tokens/],
-    [{ url: '/events?x=1&access_token=abc' }, /option `url` must be free of tokens/],
-    [{ url: '/e', ticket: 'abc' }, /option `ticket` must be a function/],
-    [{ url: '/e', withCredentials: 'yes' }, /option `withCredentials` must be a boolean/],
-    [{ url: '/e', heartbeatTimeout: '60s' }, /option `heartbeatTimeout` must be a number/],
-    [{ url: '/e', maxEventSize: null }, /option `maxEventSize` must be a number/],
-  ])('%j throws a TypeError naming the option', (options, message) => {
-    expect(() => serverEvents(options as ServerEventsOptions)).toThrow(TypeError);
-    expect(() => serverEvents(options as ServerEventsOptions)).toThrow(message);
-    expect(() => serverEvents(options as ServerEventsOptions)).toThrow(/^sessionwarden: serverEvents\(\) option/);
+    [undefined, /option `url` must be a URL string/, 90],
+    [{}, /option `url` must be a URL string/, 90],
+    [{ url: '' }, /option `url` must be a URL string/, 90],
+    [{ url: 42 }, /option `url` must be a URL string/, 90],
+    [{ url: '/events?token=abc' }, /option `url` must be free of tokens/, 91],
+    [{ url: '/events?x=1&access_token=abc' }, /option `url` must be free of tokens/, 91],
+    [{ url: '/e', ticket: 'abc' }, /option `ticket` must be a function/, 92],
+    [{ url: '/e', withCredentials: 'yes' }, /option `withCredentials` must be a boolean/, null],
+    [{ url: '/e', heartbeatTimeout: '60s' }, /option `heartbeatTimeout` must be a number/, 94],
+    [{ url: '/e', maxEventSize: null }, /option `maxEventSize` must be a number/, 97],
+  ])('%j throws a TypeError naming the option (production: its code, or harmless)', (options, message, code) => {
+    expectBadInput(() => serverEvents(options as ServerEventsOptions), TypeError, message, code);
+    if (DEV) expect(() => serverEvents(options as ServerEventsOptions)).toThrow(/^sessionwarden: serverEvents\(\) option/);
   });
 
   it.each([
-    [{ url: '/e', heartbeatTimeout: 0 }, /heartbeatTimeout/],
-    [{ url: '/e', retryDelay: -1 }, /retryDelay/],
-    [{ url: '/e', retryDelay: Infinity }, /retryDelay/],
-    [{ url: '/e', retryDelay: 5_000, maxRetryDelay: 1_000 }, /maxRetryDelay` must be a number ≥ 5000/],
-    [{ url: '/e', maxEventSize: Number.NaN }, /maxEventSize/],
-  ])('%j throws a RangeError naming the option', (options, message) => {
-    expect(() => serverEvents(options as ServerEventsOptions)).toThrow(RangeError);
-    expect(() => serverEvents(options as ServerEventsOptions)).toThrow(message);
+    [{ url: '/e', heartbeatTimeout: 0 }, /heartbeatTimeout/, 94],
+    [{ url: '/e', retryDelay: -1 }, /retryDelay/, 95],
+    [{ url: '/e', retryDelay: Infinity }, /retryDelay/, 95],
+    [{ url: '/e', retryDelay: 5_000, maxRetryDelay: 1_000 }, /maxRetryDelay` must be a number ≥ 5000/, 96],
+    [{ url: '/e', maxEventSize: Number.NaN }, /maxEventSize/, 97],
+  ])('%j throws a RangeError naming the option (production: its code)', (options, message, code) => {
+    expectBadInput(() => serverEvents(options as ServerEventsOptions), RangeError, message, code);
   });
 });

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SessionManager, requestActivity, type SessionOptions, serverCheck } from 'sessionwarden';
+import { expectBadInput } from '../mode';
 
 // requestActivity(): the app's own requests as activity, proof and revocation.
 
@@ -307,16 +308,14 @@ describe('bad input', () => {
   it.each([['a string', '/poll'], ['a number', 1], ['a regexp', /poll/], ['null', null], ['an object', {}]])(
     'ignore as %s is a TypeError naming it',
     (_name, ignore) => {
-      expect(() => requestActivity({ ignore: ignore as unknown as (url: string) => boolean })).toThrow(TypeError);
-      expect(() => requestActivity({ ignore: ignore as unknown as (url: string) => boolean })).toThrow(/ignore/);
+      expectBadInput(() => requestActivity({ ignore: ignore as unknown as (url: string) => boolean }), TypeError, /ignore/, ignore === null ? 72 : 72);
     },
   );
 
   it.each([['a string', 'https://api.example.com'], ['an empty array', []], ['an array with a number', [1]], ['an array with an empty string', ['']], ['null', null]])(
     'api as %s is a TypeError naming it',
     (_name, api) => {
-      expect(() => requestActivity({ api: api as unknown as string[] })).toThrow(TypeError);
-      expect(() => requestActivity({ api: api as unknown as string[] })).toThrow(/^sessionwarden: requestActivity\(\) option `api`/);
+      expectBadInput(() => requestActivity({ api: api as unknown as string[] }), TypeError, /^sessionwarden: requestActivity\(\) option `api`/, 73);
     },
   );
 

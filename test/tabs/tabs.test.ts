@@ -5,6 +5,7 @@ import { isTabMessage, openChannel, type TabMessage } from '../../src/tabs/chann
 import { isRecord, recordStore } from '../../src/tabs/record';
 import { exclusive, hold, holders } from '../../src/tabs/locks';
 import { fakeLocks } from '../fake-locks';
+import { DEV } from '../mode';
 
 beforeEach(() => {
   localStorage.clear();
@@ -192,7 +193,7 @@ describe('openChannel', () => {
     const onError = vi.fn();
     expect(openChannel('chan', vi.fn(), onError)).toBeUndefined();
     expect(onError).toHaveBeenCalledTimes(1);
-    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ message: expect.stringContaining('BroadcastChannel') }), 'channel');
+    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ message: DEV ? expect.stringContaining('BroadcastChannel') : 'sessionwarden: E82' }), 'channel');
   });
 });
 

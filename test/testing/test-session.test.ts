@@ -168,8 +168,8 @@ describe('createTestSession: bad input', () => {
 
   it('passes the manager\'s own errors for bad options through', () => {
     expect(() => createTestSession({ idleTimeout: -1 })).toThrow(RangeError);
-    expect(() => createTestSession({ idleTimeout: 10_000, warnBefore: 10_000 })).toThrow(/warnBefore/);
-    expect(() => createTestSession({ activity: 'none' as never })).toThrow(/`activity`/);
+    expect(() => createTestSession({ idleTimeout: 10_000, warnBefore: 10_000 })).toThrow(/warnBefore|^sessionwarden: E5$/);
+    expect(() => createTestSession({ activity: 'none' as never })).toThrow(/`activity`|^sessionwarden: E6$/);
     expect(() => createTestSession({ token: 'not a jwt' })).toThrow(/^sessionwarden:/);
   });
 
