@@ -1,18 +1,22 @@
-declare const __DEV__: boolean | undefined;
+declare global {
+  /**
+   * Whether this is the development build. Every build of the source defines it (tsup's two builds,
+   * the tests' two projects, the size scripts), so each `if (__DEV__)` folds where it stands and the
+   * production build leaves out what exists only to catch a developer's mistake: one copy of each check.
+   */
+  // eslint-disable-next-line no-var
+  var __DEV__: boolean;
+}
 
-/**
- * Whether this is the development build: `__DEV__` as the build defines it (tsup's two builds, the
- * tests' two projects), and development wherever nothing defined it. What exists only to catch a
- * developer's mistake runs under `if (DEV)`, so the production build leaves it out (one copy of each check).
- */
-export const DEV: boolean = typeof __DEV__ != 'boolean' || __DEV__;
+// Source bundled by something that defines nothing (a browser test's own esbuild call) is the development build.
+if (typeof __DEV__ != 'boolean') globalThis.__DEV__ = true;
 
 /**
  * Every error the library makes, by code: the development build throws the message (`$1`, `$2` are
  * its arguments), the production build `sessionwarden: E<code>` (docs/errors.md has each one). The
  * messages of durations name the option; the check adds what it must be.
  */
-export const MESSAGES: Record<number, string> = {
+export const MESSAGES: Record<number, string> = !__DEV__ ? {} : {
   1: 'options must be an object',
   2: 'unknown option `$1` (did you mean `$2`?)',
   3: 'option `idleTimeout`',
@@ -85,7 +89,7 @@ export const MESSAGES: Record<number, string> = {
  * in place of `$1` …; `tail` after it), in production `E<code>`.
  */
 export const message = (code: number, args: readonly unknown[] = [], tail = ''): string =>
-  `sessionwarden: ${DEV ? MESSAGES[code]!.replace(/\$(\d)/g, (_, i: string) => String(args[+i - 1])) + tail : `E${code}`}`;
+  `sessionwarden: ${__DEV__ ? MESSAGES[code]!.replace(/\$(\d)/g, (_, i: string) => String(args[+i - 1])) + tail : `E${code}`}`;
 
 /** An error of `code` (a `TypeError` unless said). */
 export const error = (code: number, Err: new (message: string) => Error = TypeError, ...args: unknown[]): Error => new Err(message(code, args));

@@ -1,7 +1,7 @@
 import type { ActivitySource, JwtClaims } from './types';
 import type { SessionSignal } from './signal';
 import { domActivity } from './activity/dom';
-import { DEV, message, need } from './errors';
+import { message, need } from './errors';
 
 export { need };
 
@@ -75,8 +75,8 @@ export interface Resolved {
  */
 export const duration = (code: number, value: unknown, fallback: number, min = 0, infinite = false): number => {
   if (value === undefined) return fallback;
-  if (typeof value != 'number') throw new TypeError(message(code, [], DEV ? ' must be a number (ms)' : ''));
-  if (!(value >= min && (infinite || value < Infinity))) throw new RangeError(message(code, [], DEV ? ` must be a number ≥ ${min}${infinite ? '' : ', finite'}` : ''));
+  if (typeof value != 'number') throw new TypeError(message(code, [], __DEV__ ? ' must be a number (ms)' : ''));
+  if (!(value >= min && (infinite || value < Infinity))) throw new RangeError(message(code, [], __DEV__ ? ` must be a number ≥ ${min}${infinite ? '' : ', finite'}` : ''));
   return value;
 };
 
@@ -116,7 +116,7 @@ const distance = (a: string, b: string): number => {
  */
 export function resolveOptions(o: CoreOptions, known: readonly string[]): Resolved {
   need(isObject(o), 1);
-  if (DEV) {
+  if (__DEV__) {
     const names = [...KNOWN, ...known];
     for (const name of Object.keys(o)) {
       const near = (n: string) => distance(name.toLowerCase(), n.toLowerCase());
@@ -133,7 +133,7 @@ export function resolveOptions(o: CoreOptions, known: readonly string[]): Resolv
   // A source or signal that is not one would fail later, in start() or in the constructor's attach.
   need(Array.isArray(activity) && activity.every((source) => typeof source?.start == 'function'), 6);
   need(Array.isArray(signals), 7);
-  if (DEV) need(typeof storageKey == 'string' && storageKey, 8);
+  if (__DEV__) need(typeof storageKey == 'string' && storageKey, 8);
   // In production too: a role mapped to a string would grant every part of it (`'users:delete'.includes('users')`).
   need(isObject(permissions) && Object.values(permissions).every(Array.isArray), 9);
   return {

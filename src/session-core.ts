@@ -2,7 +2,7 @@ import type { Handler } from 'mitt';
 import type { JwtClaims, SessionEvents, SessionSnapshot } from './types';
 import type { SessionSignal } from './signal';
 import { isSignal, resolveOptions, type CoreOptions, type Resolved } from './options';
-import { DEV, need } from './errors';
+import { need } from './errors';
 import { grants } from './core/roles';
 import { createKernel, type Kernel } from './kernel';
 
@@ -10,7 +10,7 @@ const EVENTS = 'warning extended expired activity refreshed checked change error
 
 /** A handler that is not a function would throw inside the session's own work, later: checked in production too. */
 const eventArgs = <K>(method: string, type: K, handler: unknown): K => {
-  if (DEV) need(EVENTS.includes(type as string), 12, TypeError, method, String(type));
+  if (__DEV__) need(EVENTS.includes(type as string), 12, TypeError, method, String(type));
   need(typeof handler == 'function', 13);
   return type;
 };
@@ -63,13 +63,13 @@ export class SessionCore {
 
   /** Whether the user has `role` (never once expired). For the UI only: the server must enforce it. */
   hasRole(role: string): boolean {
-    if (DEV) need(typeof role == 'string', 15);
+    if (__DEV__) need(typeof role == 'string', 15);
     return this.roles.includes(role);
   }
 
   /** Whether one of the user's roles grants `permission` in the `permissions` map (never once expired). For the UI only. */
   can(permission: string): boolean {
-    if (DEV) need(typeof permission == 'string', 16);
+    if (__DEV__) need(typeof permission == 'string', 16);
     return grants(this.roles, this.#o.permissions, permission);
   }
 

@@ -2,7 +2,7 @@ import type { SessionOptions } from './options';
 import type { SessionSignal } from './signal';
 import { SessionCore } from './session-core';
 import { isObject, isSignal } from './options';
-import { DEV, need } from './errors';
+import { need } from './errors';
 import { jwtToken, type JwtTokenSignal } from './token/jwt-token';
 import { sharedTabs } from './tabs/shared-tabs';
 import type { TokenRefreshSignal } from './token/token-refresh';
@@ -46,7 +46,7 @@ export class SessionManager extends SessionCore {
   constructor(options: SessionOptions = {}) {
     need(isObject(options), 1);
     const { token, expiresAt, clockSkew, roles, crossTab = true, check, refresh, endOnClose, beforeExpire, ...core } = options;
-    if (DEV) {
+    if (__DEV__) {
       // The shapes of 0.0.x: the error shows the new one.
       for (const [name, slot] of Object.entries(SLOTS)) {
         const value = options[name as keyof SessionOptions];
@@ -60,7 +60,7 @@ export class SessionManager extends SessionCore {
     const solo = (endOnClose as { solo?: boolean } | undefined)?.solo;
     const tabs = solo ? [sharedTabs({ storage: 'session', channel: false })] : crossTab === false ? [] : [sharedTabs({ channel: crossTab === true ? undefined : crossTab })];
     const optional = [check, refresh, endOnClose, beforeExpire].filter((signal): signal is SessionSignal => !!signal);
-    super(core, [...tabs, jwt, ...optional], DEV ? ['token', 'expiresAt', 'clockSkew', 'roles', 'crossTab', ...Object.keys(SLOTS)] : []);
+    super(core, [...tabs, jwt, ...optional], __DEV__ ? ['token', 'expiresAt', 'clockSkew', 'roles', 'crossTab', ...Object.keys(SLOTS)] : []);
     this.#token = jwt;
     this.#refresh = refresh as TokenRefreshSignal | undefined;
   }

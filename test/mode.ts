@@ -2,9 +2,10 @@
 // bad input must give on it: in development the whole message; in production, where only the checks
 // that guard the session run, its coded error (docs/errors.md) or nothing at all.
 import { expect } from 'vitest';
-import { DEV } from '../src/errors';
+import '../src/errors';
 
-export { DEV };
+/** Whether this run tests the development build. */
+export const DEV = __DEV__;
 
 /**
  * Asserts what `act` does with bad input: in development it throws `Err` with `devMessage`; in

@@ -1,5 +1,5 @@
 import type { ActivitySource } from '../types';
-import { DEV, need } from '../errors';
+import { need } from '../errors';
 
 /** Options of {@link domActivity}. */
 export interface DomActivityOptions {
@@ -22,7 +22,7 @@ const EVENTS = ['pointerdown', 'pointermove', 'keydown', 'wheel', 'touchstart'] 
  * @throws `TypeError` for `events` that is not a non-empty array of names, or a `target` that is not an `EventTarget`.
  */
 export function domActivity({ events = EVENTS, target, passive = true }: DomActivityOptions = {}): ActivitySource {
-  if (DEV) need(Array.isArray(events) && events.length && events.every((type) => typeof type == 'string'), 70);
+  if (__DEV__) need(Array.isArray(events) && events.length && events.every((type) => typeof type == 'string'), 70);
   // In production too: start() would fail half-way.
   need(target === undefined || typeof target?.addEventListener == 'function', 71);
   return {

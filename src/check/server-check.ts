@@ -1,7 +1,7 @@
 import type { CheckOptions } from '../types';
 import type { SessionSignal } from '../signal';
 import { duration, fn, isObject } from '../options';
-import { DEV, error, need } from '../errors';
+import { error, need } from '../errors';
 import { runCheck } from './check';
 
 const RETRY = 30_000;
@@ -18,7 +18,7 @@ const RETRY = 30_000;
 export function serverCheck(options: CheckOptions): SessionSignal {
   // In production too: a check that asks nothing would never catch a revoked session.
   need(isObject(options) && (options.url ?? options.request) !== undefined, 50);
-  if (DEV) need(options.url === undefined || typeof options.url == 'string', 51);
+  if (__DEV__) need(options.url === undefined || typeof options.url == 'string', 51);
   fn(52, options.request);
   const interval = duration(53, options.interval, 900_000, 1);
   const onFocus = options.onFocus ?? true;

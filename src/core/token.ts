@@ -1,6 +1,6 @@
 import { jwtDecode, InvalidTokenError } from 'jwt-decode';
 import type { JwtClaims } from '../types';
-import { DEV, message } from '../errors';
+import { message } from '../errors';
 
 export { InvalidTokenError };
 
@@ -18,10 +18,10 @@ export function decodeToken(token: unknown, code: number): JwtClaims {
     claims = jwtDecode(token as string);
     // Claims that are not an object, or times that are not numbers, would give a session without an end.
     const { exp, iat } = (claims ?? {}) as JwtClaims;
-    if (typeof claims != 'object' || !claims || Array.isArray(claims)) problem = DEV && 'claims are not a JSON object';
-    else for (const [name, value] of [['exp', exp], ['iat', iat]] as const) if (value !== undefined && !Number.isFinite(value)) problem ||= DEV && `\`${name}\` is not a number`;
+    if (typeof claims != 'object' || !claims || Array.isArray(claims)) problem = __DEV__ && 'claims are not a JSON object';
+    else for (const [name, value] of [['exp', exp], ['iat', iat]] as const) if (value !== undefined && !Number.isFinite(value)) problem ||= __DEV__ && `\`${name}\` is not a number`;
   } catch (error) {
-    problem = DEV ? String((error as Error).message).replace(/^Invalid token specified: /, '') : 1;
+    problem = __DEV__ ? String((error as Error).message).replace(/^Invalid token specified: /, '') : 1;
   }
   if (problem !== undefined) throw new InvalidTokenError(message(code, [problem]));
   return claims as JwtClaims;

@@ -1,6 +1,6 @@
 import type { SessionSignal } from '../signal';
 import { duration, fn, isObject } from '../options';
-import { DEV, error, need } from '../errors';
+import { error, need } from '../errors';
 
 /** Options of {@link serverEvents}. All durations in milliseconds. */
 export interface ServerEventsOptions {
@@ -62,7 +62,7 @@ export function serverEvents(options: ServerEventsOptions): SessionSignal {
   need(!/[?&](access_)?token=/i.test(url!), 91);
   const ticket = fn<ServerEventsOptions['ticket']>(92, options.ticket);
   const { withCredentials = false } = options;
-  if (DEV) need(typeof withCredentials == 'boolean', 93);
+  if (__DEV__) need(typeof withCredentials == 'boolean', 93);
   const silence = duration(94, options.heartbeatTimeout, 60_000, 1);
   const firstDelay = duration(95, options.retryDelay, 1_000, 1);
   const maxDelay = duration(96, options.maxRetryDelay, 60_000, firstDelay);

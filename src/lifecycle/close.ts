@@ -1,6 +1,6 @@
 import type { SessionSignal } from '../signal';
 import { duration } from '../options';
-import { DEV, need } from '../errors';
+import { need } from '../errors';
 import { hold, holders } from '../tabs/locks';
 
 /** Options of {@link closeDetection}. */
@@ -30,7 +30,7 @@ export interface CloseDetectionSignal extends SessionSignal {
  */
 export function closeDetection(mode: 'browser' | 'tab', options: CloseDetectionOptions = {}): CloseDetectionSignal {
   const { beacon } = options;
-  if (DEV) {
+  if (__DEV__) {
     need(mode === 'browser' || mode === 'tab', 62);
     need(beacon === undefined || typeof beacon == 'string', 64);
   }

@@ -4,7 +4,7 @@ import { fingerprint, otherUser, toLocal } from '../core/token';
 import { recordStore } from './record';
 import { isTabMessage, openChannel } from './channel';
 import { hold } from './locks';
-import { DEV, error, need } from '../errors';
+import { error, need } from '../errors';
 
 /** Options of {@link sharedTabs}. */
 export interface SharedTabsOptions {
@@ -21,7 +21,7 @@ export interface SharedTabsOptions {
  * session (`'logout'`) and is never continued. Built into `SessionManager` (its `crossTab` option).
  */
 export function sharedTabs({ channel, storage = 'local' }: SharedTabsOptions = {}): SessionSignal {
-  if (DEV) {
+  if (__DEV__) {
     need(channel === undefined || channel === false || (typeof channel == 'string' && channel), 80);
     need(storage === 'local' || storage === 'session', 81);
   }

@@ -1,7 +1,7 @@
 import type { SessionSignal } from '../signal';
 import { decodeToken } from '../core/token';
 import { duration } from '../options';
-import { DEV, error, message, need } from '../errors';
+import { error, message, need } from '../errors';
 import { exclusive, hold, lockNames } from '../tabs/locks';
 
 const RETRY = 5_000;
@@ -40,7 +40,7 @@ export function tokenRefresh(refresh: (signal: AbortSignal) => Promise<string>, 
       const { bus, key } = ctx;
       const before = duration(42, options.before, ctx.warnBefore + 60_000);
       // Later than the warning, every token's lifetime would end with a token warning first.
-      if (DEV) need(before >= ctx.warnBefore, 43, RangeError, ctx.warnBefore);
+      if (__DEV__) need(before >= ctx.warnBefore, 43, RangeError, ctx.warnBefore);
       const mark = `${key}:exp:`;
       let exp: number | undefined;
       let end = Infinity;
