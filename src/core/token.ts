@@ -11,7 +11,7 @@ export { InvalidTokenError };
  * string, a missing part, bad base64 or JSON, claims that are not an object, a non-numeric
  * `exp`/`iat`. A token without `exp` is valid.
  */
-export function decodeToken(token: unknown, code: number): JwtClaims {
+export function decodeToken(token: unknown, code: number, where: string | false): JwtClaims {
   let claims: unknown;
   let problem: unknown;
   try {
@@ -23,7 +23,7 @@ export function decodeToken(token: unknown, code: number): JwtClaims {
   } catch (error) {
     problem = __DEV__ ? String((error as Error).message).replace(/^Invalid token specified: /, '') : 1;
   }
-  if (problem !== undefined) throw new InvalidTokenError(message(code, [problem]));
+  if (problem !== undefined) throw new InvalidTokenError(message(code, __DEV__ && `${where} got a malformed JWT: ${problem}`));
   return claims as JwtClaims;
 }
 

@@ -22,8 +22,8 @@ export interface SharedTabsOptions {
  */
 export function sharedTabs({ channel, storage = 'local' }: SharedTabsOptions = {}): SessionSignal {
   if (__DEV__) {
-    need(channel === undefined || channel === false || (typeof channel == 'string' && channel), 80);
-    need(storage === 'local' || storage === 'session', 81);
+    need(channel === undefined || channel === false || (typeof channel == 'string' && channel), 80, __DEV__ && 'sharedTabs() option `channel` must be a channel name or false');
+    need(storage === 'local' || storage === 'session', 81, __DEV__ && "sharedTabs() option `storage` must be 'local' or 'session'");
   }
   return {
     attach(ctx) {
@@ -53,7 +53,7 @@ export function sharedTabs({ channel, storage = 'local' }: SharedTabsOptions = {
       };
       const receive = (data: unknown) => {
         if (!isTabMessage(data) || !bus.all.get(`msg:${data.k}`)) {
-          return ctx.degrade(error(84), 'channel');
+          return ctx.degrade(error(84, __DEV__ && 'ignored a malformed cross-tab message'), 'channel');
         }
         // Another user signed in there: this user's session ends here; other news of theirs is not ours.
         if (!ours(data)) return void ((data.k === 'token' || data.k === 'user') && ctx.end('logout', false));

@@ -5,6 +5,9 @@ import { readRoles, defaultRoles } from '../core/roles';
 import { fn } from '../options';
 import { need } from '../errors';
 
+/** Who got a malformed token, by error code (docs/errors.md), for the development message. */
+const WHERE: Record<number, string> = { 34: 'option `token`', 35: 'setToken()', 36: 'refresh()', 37: 'a message from another tab' };
+
 /** The largest clock offset learned from a token's `iat` (ms). */
 const MAX_LEARNED_SKEW = 300_000;
 
@@ -45,9 +48,9 @@ export interface JwtTokenSignal extends SessionSignal {
 export function jwtToken(options: JwtTokenOptions = {}): JwtTokenSignal {
   const { clockSkew = 'auto' } = options;
   // In production too: an offset or an end that is not a number would give a session without an end.
-  need(clockSkew === 'auto' || Number.isFinite(clockSkew), 30);
-  need(options.expiresAt == null || Number.isFinite(options.expiresAt), 31);
-  const reader = fn<JwtTokenOptions['roles']>(32, options.roles) ?? defaultRoles;
+  need(clockSkew === 'auto' || Number.isFinite(clockSkew), 30, __DEV__ && "option `clockSkew` must be a finite number or 'auto'");
+  need(options.expiresAt == null || Number.isFinite(options.expiresAt), 31, __DEV__ && 'option `expiresAt` must be a finite epoch-ms number');
+  const reader = fn<JwtTokenOptions['roles']>(32, __DEV__ && 'option `roles` must be a function', options.roles) ?? defaultRoles;
   const auto = clockSkew === 'auto';
   let serverEnd = options.expiresAt ?? undefined;
   let skew = auto ? 0 : clockSkew;
@@ -73,7 +76,7 @@ export function jwtToken(options: JwtTokenOptions = {}): JwtTokenSignal {
     if (!skewKnown && ctx?.started() && Math.abs(offset) <= MAX_LEARNED_SKEW && (exp ?? Infinity) * 1000 > setAt) setSkew(offset);
   };
   const apply = (next: string | null | undefined, where: number) => {
-    const decoded = next == null ? null : decodeToken(next, where);
+    const decoded = next == null ? null : decodeToken(next, where, __DEV__ && WHERE[where]!);
     const nextRoles = decoded ? readRoles(reader, decoded) : []; // may throw: before anything changes
     [token, claims, roles, setAt] = [next ?? null, decoded, nextRoles, ctx?.now() ?? Date.now()];
     learnSkew();
