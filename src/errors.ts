@@ -12,16 +12,18 @@ declare global {
 if (typeof __DEV__ != 'boolean') globalThis.__DEV__ = true;
 
 /**
- * The message of error `code`: `sessionwarden: ` and, in development, `problem` (what went wrong and
- * where), in production `E<code>` (docs/errors.md says what each one is). Call sites pass
- * `__DEV__ && '…'`, so that the production build carries no message.
+ * What went wrong: in development the message (what, and where), in production the code that
+ * docs/errors.md explains. Every call site passes `__DEV__ ? '…' : code`, so each build carries one of the two.
  */
-export const message = (code: number, problem: string | false): string => `sessionwarden: ${__DEV__ ? problem : `E${code}`}`;
+export type Problem = string | number;
 
-/** An error of `code` (a `TypeError` unless said). */
-export const error = (code: number, problem: string | false, Err: new (message: string) => Error = TypeError): Error => new Err(message(code, problem));
+/** `sessionwarden: ` and the problem: the message, or `E<code>`. */
+export const message = (problem: Problem): string => `sessionwarden: ${__DEV__ ? problem : `E${problem}`}`;
 
-/** Throws error `code` unless `ok`. */
-export const need = (ok: unknown, code: number, problem: string | false, Err?: new (message: string) => Error): void => {
-  if (!ok) throw error(code, problem, Err);
+/** An error of `problem` (a `TypeError` unless said). */
+export const error = (problem: Problem, Err: new (message: string) => Error = TypeError): Error => new Err(message(problem));
+
+/** Throws the error of `problem` unless `ok`. */
+export const need = (ok: unknown, problem: Problem, Err?: new (message: string) => Error): void => {
+  if (!ok) throw error(problem, Err);
 };

@@ -1,7 +1,7 @@
 import type { ActivitySource, JwtClaims } from './types';
 import type { SessionSignal } from './signal';
 import { domActivity } from './activity/dom';
-import { need } from './errors';
+import { need, type Problem } from './errors';
 
 export { need };
 
@@ -73,16 +73,17 @@ export interface Resolved {
  * A duration: a number ≥ `min` (`Infinity` only where `infinite`), or `fallback` when not given. Checked
  * in production too: a `NaN` or a string would leave a session that never ends, or ends at once.
  */
-export const duration = (code: number, name: string | false, value: unknown, fallback: number, min = 0, infinite = false): number => {
+export const duration = (name: Problem, value: unknown, fallback: number, min = 0, infinite = false): number => {
   if (value === undefined) return fallback;
-  need(typeof value == 'number', code, __DEV__ && `${name} must be a number (ms)`);
-  need((value as number) >= min && (infinite || (value as number) < Infinity), code, __DEV__ && `${name} must be a number ≥ ${min}${infinite ? '' : ', finite'}`, RangeError);
+  const number = typeof value == 'number';
+  // A `TypeError` for what is not a number, a `RangeError` for a number out of range (`NaN` included).
+  need(number && value >= min && (infinite || value < Infinity), __DEV__ ? `${name} must be a number ≥ ${min}${infinite ? '' : ', finite'} (ms)` : name, number ? RangeError : TypeError);
   return value as number;
 };
 
 /** A function, or `undefined` when not given. */
-export const fn = <T>(code: number, name: string | false, value: unknown): T | undefined => {
-  need(value === undefined || typeof value == 'function', code, __DEV__ && `${name} must be a function`);
+export const fn = <T>(name: Problem, value: unknown): T | undefined => {
+  need(value === undefined || typeof value == 'function', __DEV__ ? `${name} must be a function` : name);
   return value as T | undefined;
 };
 
@@ -95,7 +96,7 @@ export const isObject = (value: unknown): value is Record<string, unknown> => ty
 export const defaultWarnBefore = (idleTimeout: number): number => Math.min(120_000, Math.max(20_000, idleTimeout / 4), idleTimeout / 2);
 
 /** The kernel's option names. */
-const KNOWN = 'idleTimeout warnBefore activity ignoreActivityDuringWarning sampleInterval signals storageKey permissions now'.split(' ');
+const KNOWN = /* @__PURE__ */ 'idleTimeout warnBefore activity ignoreActivityDuringWarning sampleInterval signals storageKey permissions now'.split(' ');
 
 /** How many single-letter edits turn `a` into `b` (Levenshtein), for "did you mean". */
 const distance = (a: string, b: string): number => {
@@ -115,36 +116,36 @@ const distance = (a: string, b: string): number => {
  * @throws `TypeError`/`RangeError` naming the option.
  */
 export function resolveOptions(o: CoreOptions, known: readonly string[]): Resolved {
-  need(isObject(o), 1, __DEV__ && 'options must be an object');
+  need(isObject(o), __DEV__ ? 'options must be an object' : 1);
   if (__DEV__) {
     const names = [...KNOWN, ...known];
     for (const name of Object.keys(o)) {
       const near = (n: string) => distance(name.toLowerCase(), n.toLowerCase());
-      need(KNOWN.includes(name), 2, `unknown option \`${name}\` (did you mean \`${names.reduce((a, b) => (near(b) < near(a) ? b : a))}\`?)`);
+      need(KNOWN.includes(name), `unknown option \`${name}\` (did you mean \`${names.reduce((a, b) => (near(b) < near(a) ? b : a))}\`?)`);
     }
   }
-  const idleTimeout = duration(3, __DEV__ && 'option `idleTimeout`', o.idleTimeout, 1_800_000, 1, true);
-  const warnBefore = duration(4, __DEV__ && 'option `warnBefore`', o.warnBefore, defaultWarnBefore(idleTimeout));
-  need(warnBefore < idleTimeout, 5, __DEV__ && 'option `warnBefore` must be less than `idleTimeout`', RangeError);
+  const idleTimeout = duration(__DEV__ ? 'option `idleTimeout`' : 3, o.idleTimeout, 1_800_000, 1, true);
+  const warnBefore = duration(__DEV__ ? 'option `warnBefore`' : 4, o.warnBefore, defaultWarnBefore(idleTimeout));
+  need(warnBefore < idleTimeout, __DEV__ ? 'option `warnBefore` must be less than `idleTimeout`' : 5, RangeError);
   const activity = o.activity ?? [domActivity()];
   const signals = o.signals ?? [];
   const storageKey = o.storageKey ?? 'sessionwarden';
   const permissions = o.permissions ?? {};
   // A source or signal that is not one would fail later, in start() or in the constructor's attach.
-  need(Array.isArray(activity) && activity.every((source) => typeof source?.start == 'function'), 6, __DEV__ && 'option `activity` must be an array of sources');
-  need(Array.isArray(signals), 7, __DEV__ && 'option `signals` must be an array of signals');
-  if (__DEV__) need(typeof storageKey == 'string' && storageKey, 8, __DEV__ && 'option `storageKey` must be a non-empty string');
+  need(Array.isArray(activity) && activity.every((source) => typeof source?.start == 'function'), __DEV__ ? 'option `activity` must be an array of sources' : 6);
+  need(Array.isArray(signals), __DEV__ ? 'option `signals` must be an array of signals' : 7);
+  if (__DEV__) need(typeof storageKey == 'string' && storageKey, 'option `storageKey` must be a non-empty string');
   // In production too: a role mapped to a string would grant every part of it (`'users:delete'.includes('users')`).
-  need(isObject(permissions) && Object.values(permissions).every(Array.isArray), 9, __DEV__ && 'option `permissions` must be role → permission arrays');
+  need(isObject(permissions) && Object.values(permissions).every(Array.isArray), __DEV__ ? 'option `permissions` must be role → permission arrays' : 9);
   return {
     idleTimeout,
     warnBefore,
     activity,
     ignoreActivityDuringWarning: o.ignoreActivityDuringWarning ?? true,
-    sampleInterval: duration(10, __DEV__ && 'option `sampleInterval`', o.sampleInterval, 5_000),
+    sampleInterval: duration(__DEV__ ? 'option `sampleInterval`' : 10, o.sampleInterval, 5_000),
     signals,
     storageKey,
     permissions,
-    now: fn(11, __DEV__ && 'option `now` must be a function', o.now) ?? Date.now,
+    now: fn(__DEV__ ? 'option `now` must be a function' : 11, o.now) ?? Date.now,
   };
 }

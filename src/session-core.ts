@@ -6,12 +6,12 @@ import { need } from './errors';
 import { grants } from './core/roles';
 import { createKernel, type Kernel } from './kernel';
 
-const EVENTS = 'warning extended expired activity refreshed checked change error'.split(' ');
+const EVENTS = /* @__PURE__ */ 'warning extended expired activity refreshed checked change error'.split(' ');
 
 /** A handler that is not a function would throw inside the session's own work, later: checked in production too. */
-const eventArgs = <K>(method: string, type: K, handler: unknown): K => {
-  if (__DEV__) need(EVENTS.includes(type as string), 12, `${method} got an unknown event "${String(type)}"`);
-  need(typeof handler == 'function', 13, __DEV__ && 'on() and off() take a handler function');
+const eventArgs = <K>(method: string | false, type: K, handler: unknown): K => {
+  if (__DEV__) need(EVENTS.includes(type as string), `${method} got an unknown event "${String(type)}"`);
+  need(typeof handler == 'function', __DEV__ ? 'on() and off() take a handler function' : 13);
   return type;
 };
 
@@ -42,7 +42,7 @@ export class SessionCore {
     this.#o = resolveOptions(options, known);
     const all = [...signals, ...this.#o.signals];
     // In production too: a value that is not a signal (the 0.0.x shape of `check` …) would fail in its attach.
-    need(all.every(isSignal), 7, __DEV__ && 'option `signals` must be an array of signals');
+    need(all.every(isSignal), __DEV__ ? 'option `signals` must be an array of signals' : 7);
     this.#k = createKernel(this.#o, all);
   }
 
@@ -63,13 +63,13 @@ export class SessionCore {
 
   /** Whether the user has `role` (never once expired). For the UI only: the server must enforce it. */
   hasRole(role: string): boolean {
-    if (__DEV__) need(typeof role == 'string', 15, __DEV__ && 'hasRole() takes a string');
+    if (__DEV__) need(typeof role == 'string', 'hasRole() takes a string');
     return this.roles.includes(role);
   }
 
   /** Whether one of the user's roles grants `permission` in the `permissions` map (never once expired). For the UI only. */
   can(permission: string): boolean {
-    if (__DEV__) need(typeof permission == 'string', 16, __DEV__ && 'can() takes a string');
+    if (__DEV__) need(typeof permission == 'string', 'can() takes a string');
     return grants(this.roles, this.#o.permissions, permission);
   }
 
@@ -78,7 +78,7 @@ export class SessionCore {
    * @throws `TypeError` where there is no `document` (on a server): it needs a browser.
    */
   start(): void {
-    need(typeof document == 'object', 17, __DEV__ && 'start() needs a browser: there is no `document` here');
+    need(typeof document == 'object', __DEV__ ? 'start() needs a browser: there is no `document` here' : 17);
     this.#k.start();
   }
 
@@ -121,18 +121,18 @@ export class SessionCore {
    * @throws `TypeError` for an unknown event name or a handler that is not a function.
    */
   on<K extends keyof SessionEvents>(type: K, handler: Handler<SessionEvents[K]>): () => void {
-    this.#k.events.on(eventArgs('on()', type, handler), handler);
+    this.#k.events.on(eventArgs(__DEV__ && 'on()', type, handler), handler);
     return () => this.#k.events.off(type, handler);
   }
 
   /** Stops listening to an event. */
   off<K extends keyof SessionEvents>(type: K, handler: Handler<SessionEvents[K]>): void {
-    this.#k.events.off(eventArgs('off()', type, handler), handler);
+    this.#k.events.off(eventArgs(__DEV__ && 'off()', type, handler), handler);
   }
 
   /** Calls `listener` after each change of the snapshot; returns the function that unsubscribes. */
   subscribe(listener: () => void): () => void {
-    need(typeof listener == 'function', 14, __DEV__ && 'subscribe() takes a function');
+    need(typeof listener == 'function', __DEV__ ? 'subscribe() takes a function' : 14);
     this.#k.listeners.add(listener);
     return () => void this.#k.listeners.delete(listener);
   }

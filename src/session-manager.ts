@@ -44,16 +44,16 @@ export class SessionManager extends SessionCore {
    * `InvalidTokenError` for a malformed `token`.
    */
   constructor(options: SessionOptions = {}) {
-    need(isObject(options), 1, __DEV__ && 'options must be an object');
+    need(isObject(options), __DEV__ ? 'options must be an object' : 1);
     const { token, expiresAt, clockSkew, roles, crossTab = true, check, refresh, endOnClose, beforeExpire, ...core } = options;
     if (__DEV__) {
       // The shapes of 0.0.x: the error shows the new one.
       for (const [name, slot] of Object.entries(SLOTS)) {
         const value = options[name as keyof SessionOptions];
-        need(value === undefined || isSignal(value), 20, `option \`${name}\` takes ${slot} now`);
+        need(value === undefined || isSignal(value), `option \`${name}\` takes ${slot} now`);
       }
-      for (const name of Object.keys(MOVED)) need(!(name in options), 21, `option \`${name}\` moved into ${SLOTS[MOVED[name]!]}`);
-      need(crossTab === !!crossTab || (typeof crossTab == 'string' && crossTab), 22, __DEV__ && 'option `crossTab` must be a boolean or a channel name');
+      for (const name of Object.keys(MOVED)) need(!(name in options), `option \`${name}\` moved into ${SLOTS[MOVED[name]!]}`);
+      need(crossTab === !!crossTab || (typeof crossTab == 'string' && crossTab), 'option `crossTab` must be a boolean or a channel name');
     }
     const jwt = jwtToken({ token, expiresAt, clockSkew, roles });
     // 'tab': the session is this tab's alone, kept across its reloads; nothing, not even a logout, crosses.
@@ -90,7 +90,7 @@ export class SessionManager extends SessionCore {
    * function threw, an `InvalidTokenError`, or a `TimeoutError` after its `timeout`.
    */
   refresh(): Promise<string | null> {
-    need(typeof this.#refresh?.now == 'function', 23, __DEV__ && 'refresh() needs the `refresh` option: tokenRefresh(yourRefresh)');
+    need(typeof this.#refresh?.now == 'function', __DEV__ ? 'refresh() needs the `refresh` option: tokenRefresh(yourRefresh)' : 23);
     return this.#refresh!.now();
   }
 }

@@ -22,9 +22,9 @@ const EVENTS = ['pointerdown', 'pointermove', 'keydown', 'wheel', 'touchstart'] 
  * @throws `TypeError` for `events` that is not a non-empty array of names, or a `target` that is not an `EventTarget`.
  */
 export function domActivity({ events = EVENTS, target, passive = true }: DomActivityOptions = {}): ActivitySource {
-  if (__DEV__) need(Array.isArray(events) && events.length && events.every((type) => typeof type == 'string'), 70, __DEV__ && 'domActivity() option `events` must be a non-empty array of event names');
+  if (__DEV__) need(Array.isArray(events) && events.length && events.every((type) => typeof type == 'string'), 'domActivity() option `events` must be a non-empty array of event names');
   // In production too: start() would fail half-way.
-  need(target === undefined || typeof target?.addEventListener == 'function', 71, __DEV__ && 'domActivity() option `target` must be an EventTarget');
+  need(target === undefined || typeof target?.addEventListener == 'function', __DEV__ ? 'domActivity() option `target` must be an EventTarget' : 71);
   return {
     start(report) {
       const on = target ?? document;

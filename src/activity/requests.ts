@@ -35,8 +35,8 @@ const urlOf = (input: RequestInfo | URL): string => (input as Request).url ?? St
  */
 export function requestActivity({ ignore, api }: RequestActivityOptions = {}): ActivitySource {
   // In production too: the app's own requests would fail (`ignore`), or start() half-way (`api`).
-  fn(72, __DEV__ && 'requestActivity() option `ignore` must be a function', ignore);
-  need(api === undefined || (Array.isArray(api) && api.length && api.every((prefix) => typeof prefix == 'string' && prefix)), 73, __DEV__ && 'requestActivity() option `api` must be a non-empty array of origins or URL prefixes');
+  fn(__DEV__ ? 'requestActivity() option `ignore` must be a function' : 72, ignore);
+  need(api === undefined || (Array.isArray(api) && api.length && api.every((prefix) => typeof prefix == 'string' && prefix)), __DEV__ ? 'requestActivity() option `api` must be a non-empty array of origins or URL prefixes' : 73);
   return {
     start(report, session) {
       const original = globalThis.fetch;

@@ -17,10 +17,10 @@ const RETRY = 30_000;
  */
 export function serverCheck(options: CheckOptions): SessionSignal {
   // In production too: a check that asks nothing would never catch a revoked session.
-  need(isObject(options) && (options.url ?? options.request) !== undefined, 50, __DEV__ && 'serverCheck() must be given a `url` or a `request`');
-  if (__DEV__) need(options.url === undefined || typeof options.url == 'string', 51, __DEV__ && 'serverCheck() option `url` must be a string');
-  fn(52, __DEV__ && 'serverCheck() option `request` must be a function', options.request);
-  const interval = duration(53, __DEV__ && 'serverCheck() option `interval`', options.interval, 900_000, 1);
+  need(isObject(options) && (options.url ?? options.request) !== undefined, __DEV__ ? 'serverCheck() must be given a `url` or a `request`' : 50);
+  if (__DEV__) need(options.url === undefined || typeof options.url == 'string', 'serverCheck() option `url` must be a string');
+  fn(__DEV__ ? 'serverCheck() option `request` must be a function' : 52, options.request);
+  const interval = duration(__DEV__ ? 'serverCheck() option `interval`' : 53, options.interval, 900_000, 1);
   const onFocus = options.onFocus ?? true;
   return {
     attach(ctx) {
@@ -51,7 +51,7 @@ export function serverCheck(options: CheckOptions): SessionSignal {
         const at = ctx.now();
         const { outcome, serverTime, expiresAt, coarse, redirected } = answer;
         ctx.emit('checked', { result: outcome });
-        if (redirected) ctx.emit('error', { error: error(54, __DEV__ && `serverCheck() url was redirected to ${redirected}`, Error), during: 'check' });
+        if (redirected) ctx.emit('error', { error: error(__DEV__ ? `serverCheck() url was redirected to ${redirected}` : 54, Error), during: 'check' });
         if (outcome === 'revoked') return ctx.end('revoked', true);
         if (outcome === 'unknown') {
           backoff = Math.min(backoff ? backoff * 2 : RETRY, interval);

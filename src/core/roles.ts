@@ -12,7 +12,7 @@ export const grants = (roles: readonly string[], permissions: Record<string, rea
 export function readRoles(reader: (claims: JwtClaims) => readonly string[] | null | undefined, claims: JwtClaims): string[] {
   const roles: unknown = reader(claims) ?? [];
   // In production too: the roles gate the UI.
-  need(Array.isArray(roles) && roles.every((role) => typeof role == 'string'), 33, __DEV__ && 'option `roles` must return strings');
+  need(Array.isArray(roles) && roles.every((role) => typeof role == 'string'), __DEV__ ? 'option `roles` must return strings' : 33);
   return roles as string[];
 }
 

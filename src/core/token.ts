@@ -1,17 +1,17 @@
 import { jwtDecode, InvalidTokenError } from 'jwt-decode';
 import type { JwtClaims } from '../types';
-import { message } from '../errors';
+import { message, type Problem } from '../errors';
 
 export { InvalidTokenError };
 
 /**
- * Decodes a JWT's claims (no signature check: that is the server's job). `code` names the option or
- * method that got the token (docs/errors.md), for the message.
+ * Decodes a JWT's claims (no signature check: that is the server's job). `where` names the option or
+ * method that got the token (in production, its code: docs/errors.md), for the message.
  * @throws `InvalidTokenError` (jwt-decode's class) saying where and, in development, what: not a
  * string, a missing part, bad base64 or JSON, claims that are not an object, a non-numeric
  * `exp`/`iat`. A token without `exp` is valid.
  */
-export function decodeToken(token: unknown, code: number, where: string | false): JwtClaims {
+export function decodeToken(token: unknown, where: Problem): JwtClaims {
   let claims: unknown;
   let problem: unknown;
   try {
@@ -23,7 +23,7 @@ export function decodeToken(token: unknown, code: number, where: string | false)
   } catch (error) {
     problem = __DEV__ ? String((error as Error).message).replace(/^Invalid token specified: /, '') : 1;
   }
-  if (problem !== undefined) throw new InvalidTokenError(message(code, __DEV__ && `${where} got a malformed JWT: ${problem}`));
+  if (problem !== undefined) throw new InvalidTokenError(message(__DEV__ ? `${where} got a malformed JWT: ${problem}` : where));
   return claims as JwtClaims;
 }
 

@@ -57,16 +57,16 @@ const finiteOrAbsent = (value: unknown) => value === undefined || Number.isFinit
  */
 export function serverEvents(options: ServerEventsOptions): SessionSignal {
   const url = isObject(options) ? options.url : undefined;
-  need(typeof url == 'string' && url, 90, __DEV__ && 'serverEvents() option `url` must be a URL string');
+  need(typeof url == 'string' && url, __DEV__ ? 'serverEvents() option `url` must be a URL string' : 90);
   // In production too: a token in a URL ends up in logs and histories.
-  need(!/[?&](access_)?token=/i.test(url!), 91, __DEV__ && 'serverEvents() option `url` must be free of tokens (use the cookie or a `ticket`)');
-  const ticket = fn<ServerEventsOptions['ticket']>(92, __DEV__ && 'serverEvents() option `ticket` must be a function', options.ticket);
+  need(!/[?&](access_)?token=/i.test(url!), __DEV__ ? 'serverEvents() option `url` must be free of tokens (use the cookie or a `ticket`)' : 91);
+  const ticket = fn<ServerEventsOptions['ticket']>(__DEV__ ? 'serverEvents() option `ticket` must be a function' : 92, options.ticket);
   const { withCredentials = false } = options;
-  if (__DEV__) need(typeof withCredentials == 'boolean', 93, __DEV__ && 'serverEvents() option `withCredentials` must be a boolean');
-  const silence = duration(94, __DEV__ && 'serverEvents() option `heartbeatTimeout`', options.heartbeatTimeout, 60_000, 1);
-  const firstDelay = duration(95, __DEV__ && 'serverEvents() option `retryDelay`', options.retryDelay, 1_000, 1);
-  const maxDelay = duration(96, __DEV__ && 'serverEvents() option `maxRetryDelay`', options.maxRetryDelay, 60_000, firstDelay);
-  const maxSize = duration(97, __DEV__ && 'serverEvents() option `maxEventSize`', options.maxEventSize, 4_096, 1);
+  if (__DEV__) need(typeof withCredentials == 'boolean', 'serverEvents() option `withCredentials` must be a boolean');
+  const silence = duration(__DEV__ ? 'serverEvents() option `heartbeatTimeout`' : 94, options.heartbeatTimeout, 60_000, 1);
+  const firstDelay = duration(__DEV__ ? 'serverEvents() option `retryDelay`' : 95, options.retryDelay, 1_000, 1);
+  const maxDelay = duration(__DEV__ ? 'serverEvents() option `maxRetryDelay`' : 96, options.maxRetryDelay, 60_000, firstDelay);
+  const maxSize = duration(__DEV__ ? 'serverEvents() option `maxEventSize`' : 97, options.maxEventSize, 4_096, 1);
   return {
     attach(ctx) {
       const { bus } = ctx;
@@ -118,7 +118,7 @@ export function serverEvents(options: ServerEventsOptions): SessionSignal {
         }
         const { type, expiresAt, serverTime } = (isObject(event) ? event : {}) as { type?: unknown; expiresAt?: number; serverTime?: number };
         if (!TYPES.includes(type as never) || !finiteOrAbsent(expiresAt) || !finiteOrAbsent(serverTime)) {
-          return ctx.degrade(error(98, __DEV__ && 'ignored a malformed server event'), 'events');
+          return ctx.degrade(error(__DEV__ ? 'ignored a malformed server event' : 98), 'events');
         }
         if (type === 'revoked') return ctx.end('revoked', true);
         if (serverTime !== undefined) bus.emit('serverTime', { serverTime, sentAt: at, at, coarse: false });
@@ -129,7 +129,7 @@ export function serverEvents(options: ServerEventsOptions): SessionSignal {
       const connect = async () => {
         if (typeof EventSource !== 'function') {
           retryAt = Infinity;
-          return ctx.degrade(error(99, __DEV__ && 'no EventSource, serverEvents() is off'), 'events');
+          return ctx.degrade(error(__DEV__ ? 'no EventSource, serverEvents() is off' : 99), 'events');
         }
         const attempt = (pending = new AbortController());
         silentBy = ctx.now() + silence;
@@ -138,7 +138,7 @@ export function serverEvents(options: ServerEventsOptions): SessionSignal {
           const value: unknown = await Promise.resolve(attempt.signal).then(ticket).catch(() => null);
           if (pending !== attempt) return; // given up meanwhile
           if (typeof value !== 'string' || !value) {
-            if (value !== null) ctx.degrade(error(100, __DEV__ && 'serverEvents() option `ticket` must resolve to a string'), 'events');
+            if (value !== null) ctx.degrade(error(__DEV__ ? 'serverEvents() option `ticket` must resolve to a string' : 100), 'events');
             retry();
             return ctx.run();
           }

@@ -10,8 +10,8 @@ import { need } from '../errors';
  * @throws `TypeError` or `RangeError` naming a bad argument.
  */
 export function beforeExpire(save: (reason: ExpireReason) => Promise<void> | void, options: { timeout?: number } = {}): SessionSignal {
-  need(typeof save == 'function', 60, __DEV__ && 'beforeExpire() must be given a function');
-  const timeout = duration(61, __DEV__ && 'beforeExpire() option `timeout`', options.timeout, 3_000);
+  need(typeof save == 'function', __DEV__ ? 'beforeExpire() must be given a function' : 60);
+  const timeout = duration(__DEV__ ? 'beforeExpire() option `timeout`' : 61, options.timeout, 3_000);
   return {
     attach: (ctx) => ({
       beforeEnd(reason) {

@@ -31,10 +31,10 @@ export interface CloseDetectionSignal extends SessionSignal {
 export function closeDetection(mode: 'browser' | 'tab', options: CloseDetectionOptions = {}): CloseDetectionSignal {
   const { beacon } = options;
   if (__DEV__) {
-    need(mode === 'browser' || mode === 'tab', 62, __DEV__ && "closeDetection() mode must be 'browser' or 'tab'");
-    need(beacon === undefined || typeof beacon == 'string', 64, __DEV__ && 'closeDetection() option `beacon` must be a URL string');
+    need(mode === 'browser' || mode === 'tab', "closeDetection() mode must be 'browser' or 'tab'");
+    need(beacon === undefined || typeof beacon == 'string', 'closeDetection() option `beacon` must be a URL string');
   }
-  const grace = duration(63, __DEV__ && 'closeDetection() option `grace`', options.grace, 10_000);
+  const grace = duration(__DEV__ ? 'closeDetection() option `grace`' : 63, options.grace, 10_000);
   return {
     solo: mode === 'tab',
     attach(ctx) {

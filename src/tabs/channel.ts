@@ -37,7 +37,7 @@ export function openChannel(
   receive: (message: unknown) => void,
   onError: (error: unknown, during: string) => void,
 ): TabChannel | undefined {
-  if (typeof BroadcastChannel !== 'function') return void onError(error(82, __DEV__ && 'no BroadcastChannel, this tab works alone'), 'channel');
+  if (typeof BroadcastChannel !== 'function') return void onError(error(__DEV__ ? 'no BroadcastChannel, this tab works alone' : 82), 'channel');
   let channel: BroadcastChannel | undefined;
   const open = () => {
     try {

@@ -64,7 +64,7 @@ export function recordStore(storage: () => Storage, key: string, onError: (error
       const raw = store.getItem(key);
       if (raw === null) return;
       const parsed: unknown = JSON.parse(raw);
-      if (!isRecord(parsed)) throw error(83, __DEV__ && `malformed record in storage key "${key}"`);
+      if (!isRecord(parsed)) throw error(__DEV__ ? `malformed record in storage key "${key}"` : 83);
       const at = now();
       const future = TIMES.filter((time) => parsed[time]! > at);
       for (const time of future) parsed[time] = at;

@@ -1,4 +1,4 @@
-import type { JwtClaims } from '../types';
+import type { ExpireReason, JwtClaims } from '../types';
 import type { SessionSignal, SharedRecord, TabMessage } from '../signal';
 import { fingerprint, otherUser, toLocal } from '../core/token';
 import { recordStore } from './record';
@@ -22,8 +22,8 @@ export interface SharedTabsOptions {
  */
 export function sharedTabs({ channel, storage = 'local' }: SharedTabsOptions = {}): SessionSignal {
   if (__DEV__) {
-    need(channel === undefined || channel === false || (typeof channel == 'string' && channel), 80, __DEV__ && 'sharedTabs() option `channel` must be a channel name or false');
-    need(storage === 'local' || storage === 'session', 81, __DEV__ && "sharedTabs() option `storage` must be 'local' or 'session'");
+    need(channel === undefined || channel === false || (typeof channel == 'string' && channel), 'sharedTabs() option `channel` must be a channel name or false');
+    need(storage === 'local' || storage === 'session', "sharedTabs() option `storage` must be 'local' or 'session'");
   }
   return {
     attach(ctx) {
@@ -53,7 +53,7 @@ export function sharedTabs({ channel, storage = 'local' }: SharedTabsOptions = {
       };
       const receive = (data: unknown) => {
         if (!isTabMessage(data) || !bus.all.get(`msg:${data.k}`)) {
-          return ctx.degrade(error(84, __DEV__ && 'ignored a malformed cross-tab message'), 'channel');
+          return ctx.degrade(error(__DEV__ ? 'ignored a malformed cross-tab message' : 84), 'channel');
         }
         // Another user signed in there: this user's session ends here; other news of theirs is not ours.
         if (!ours(data)) return void ((data.k === 'token' || data.k === 'user') && ctx.end('logout', false));
@@ -67,6 +67,12 @@ export function sharedTabs({ channel, storage = 'local' }: SharedTabsOptions = {
         if (message) post?.({ ...message, sub: sub() });
         if (patch) store.write(patch, ours);
       };
+      bus.on('msg:activity', (message) => {
+        ctx.hear(message.at as number);
+        if (ctx.phase().phase === 'warning') ctx.run();
+      });
+      bus.on('msg:extend', (message) => ctx.extend(message.at as number));
+      bus.on('msg:end', (message) => ctx.end(message.reason as ExpireReason, false));
       bus.on('token', (news) => void ({ token, claims } = news));
       bus.on('renew', () => void (renewed = true));
       bus.on('msg:user', () => {}); // another user's is handled on receipt; this user's says nothing new

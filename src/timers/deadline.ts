@@ -11,19 +11,19 @@ export interface Deadline {
 /**
  * Creates the deadline timer. A delay past {@link MAX_DELAY} is clamped and re-armed from the
  * absolute deadline when it fires, so a far deadline fires neither early nor late.
- * Timers are looked up on `globalThis` at call time so that fake timers drive them in tests.
+ * Timers are looked up (on the global object) at call time, so that fake timers drive them in tests.
  */
 export function createDeadline(fire: () => void, now: () => number): Deadline {
   let handle: ReturnType<typeof setTimeout> | undefined;
   let deadline = Infinity;
   const clear = () => {
-    if (handle !== undefined) globalThis.clearTimeout(handle);
+    if (handle !== undefined) clearTimeout(handle);
     handle = undefined;
   };
   const arm = () => {
     clear();
     if (deadline === Infinity) return;
-    handle = globalThis.setTimeout(() => {
+    handle = setTimeout(() => {
       handle = undefined;
       if (now() >= deadline) fire();
       else arm();

@@ -3,10 +3,7 @@ import type { SessionContext, SessionSignal } from '../signal';
 import { decodeToken, fingerprint, otherUser, toLocal } from '../core/token';
 import { readRoles, defaultRoles } from '../core/roles';
 import { fn } from '../options';
-import { need } from '../errors';
-
-/** Who got a malformed token, by error code (docs/errors.md), for the development message. */
-const WHERE: Record<number, string> = { 34: 'option `token`', 35: 'setToken()', 36: 'refresh()', 37: 'a message from another tab' };
+import { need, type Problem } from '../errors';
 
 /** The largest clock offset learned from a token's `iat` (ms). */
 const MAX_LEARNED_SKEW = 300_000;
@@ -32,10 +29,10 @@ export interface JwtTokenSignal extends SessionSignal {
   /** The token in use, or `null`. */
   get(): string | null;
   /**
-   * Replaces the token (`where`: the caller's error code, docs/errors.md).
+   * Replaces the token (`where`: who gave it, for the error: its name, or in production its code, docs/errors.md).
    * @throws `InvalidTokenError` for a malformed token; nothing changes then.
    */
-  set(token: string | null, where?: number): void;
+  set(token: string | null, where?: Problem): void;
 }
 
 /**
@@ -48,9 +45,9 @@ export interface JwtTokenSignal extends SessionSignal {
 export function jwtToken(options: JwtTokenOptions = {}): JwtTokenSignal {
   const { clockSkew = 'auto' } = options;
   // In production too: an offset or an end that is not a number would give a session without an end.
-  need(clockSkew === 'auto' || Number.isFinite(clockSkew), 30, __DEV__ && "option `clockSkew` must be a finite number or 'auto'");
-  need(options.expiresAt == null || Number.isFinite(options.expiresAt), 31, __DEV__ && 'option `expiresAt` must be a finite epoch-ms number');
-  const reader = fn<JwtTokenOptions['roles']>(32, __DEV__ && 'option `roles` must be a function', options.roles) ?? defaultRoles;
+  need(clockSkew === 'auto' || Number.isFinite(clockSkew), __DEV__ ? "option `clockSkew` must be a finite number or 'auto'" : 30);
+  need(options.expiresAt == null || Number.isFinite(options.expiresAt), __DEV__ ? 'option `expiresAt` must be a finite epoch-ms number' : 31);
+  const reader = fn<JwtTokenOptions['roles']>(__DEV__ ? 'option `roles` must be a function' : 32, options.roles) ?? defaultRoles;
   const auto = clockSkew === 'auto';
   let serverEnd = options.expiresAt ?? undefined;
   let skew = auto ? 0 : clockSkew;
@@ -75,8 +72,8 @@ export function jwtToken(options: JwtTokenOptions = {}): JwtTokenSignal {
     const offset = (iat ?? NaN) * 1000 - setAt;
     if (!skewKnown && ctx?.started() && Math.abs(offset) <= MAX_LEARNED_SKEW && (exp ?? Infinity) * 1000 > setAt) setSkew(offset);
   };
-  const apply = (next: string | null | undefined, where: number) => {
-    const decoded = next == null ? null : decodeToken(next, where, __DEV__ && WHERE[where]!);
+  const apply = (next: string | null | undefined, where: Problem) => {
+    const decoded = next == null ? null : decodeToken(next, where);
     const nextRoles = decoded ? readRoles(reader, decoded) : []; // may throw: before anything changes
     [token, claims, roles, setAt] = [next ?? null, decoded, nextRoles, ctx?.now() ?? Date.now()];
     learnSkew();
@@ -96,11 +93,11 @@ export function jwtToken(options: JwtTokenOptions = {}): JwtTokenSignal {
     if (token !== null && c.phase().phase !== 'expired') c.emit('refreshed', { expiresAt: end() });
   };
   const sub = () => (typeof claims?.sub === 'string' ? claims.sub : undefined);
-  apply(options.token, 34);
+  apply(options.token, __DEV__ ? 'option `token`' : 34);
 
   const signal: JwtTokenSignal = {
     get: () => token,
-    set(next, where = 35) {
+    set(next, where = __DEV__ ? 'setToken()' : 35) {
       const before = claims;
       apply(next, where);
       const c = ctx!;
@@ -118,7 +115,7 @@ export function jwtToken(options: JwtTokenOptions = {}): JwtTokenSignal {
         const m = message as unknown as { token: string | null; skew: number };
         if (m.token === token) return;
         try {
-          apply(m.token, 37);
+          apply(m.token, __DEV__ ? 'a message from another tab' : 37);
         } catch (error) {
           return context.degrade(error, 'channel');
         }
@@ -126,7 +123,7 @@ export function jwtToken(options: JwtTokenOptions = {}): JwtTokenSignal {
         publish();
         changed(false);
       });
-      bus.on('setToken', (next) => signal.set(next, 36));
+      bus.on('setToken', (next) => signal.set(next, __DEV__ ? 'refresh()' : 36));
       bus.on('msg:skew', (message) => auto && setSkew(message.skew as number));
       // A check learned the server's time: refine the offset (a `Date` header is only to the second).
       bus.on('serverTime', ({ serverTime, sentAt, at, coarse }) => {

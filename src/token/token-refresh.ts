@@ -29,18 +29,18 @@ export interface TokenRefreshSignal extends SessionSignal {
  * @throws `TypeError` or `RangeError` naming a bad argument.
  */
 export function tokenRefresh(refresh: (signal: AbortSignal) => Promise<string>, options: TokenRefreshOptions = {}): TokenRefreshSignal {
-  need(typeof refresh == 'function', 40, __DEV__ && 'tokenRefresh() must be given your refresh function');
-  const timeout = duration(41, __DEV__ && 'tokenRefresh() option `timeout`', options.timeout, 15_000, 1);
+  need(typeof refresh == 'function', __DEV__ ? 'tokenRefresh() must be given your refresh function' : 40);
+  const timeout = duration(__DEV__ ? 'tokenRefresh() option `timeout`' : 41, options.timeout, 15_000, 1);
   let run: TokenRefreshSignal['now'] = () => {
-    throw error(45, __DEV__ && 'tokenRefresh() is not attached to a session');
+    throw error(__DEV__ ? 'tokenRefresh() is not attached to a session' : 45);
   };
   return {
     now: () => run(),
     attach(ctx) {
       const { bus, key } = ctx;
-      const before = duration(42, __DEV__ && 'tokenRefresh() option `before`', options.before, ctx.warnBefore + 60_000);
+      const before = duration(__DEV__ ? 'tokenRefresh() option `before`' : 42, options.before, ctx.warnBefore + 60_000);
       // Later than the warning, every token's lifetime would end with a token warning first.
-      if (__DEV__) need(before >= ctx.warnBefore, 43, `tokenRefresh() option \`before\` must be at least \`warnBefore\` (${ctx.warnBefore} ms), or a token warning comes first`, RangeError);
+      if (__DEV__) need(before >= ctx.warnBefore, `tokenRefresh() option \`before\` must be at least \`warnBefore\` (${ctx.warnBefore} ms), or a token warning comes first`, RangeError);
       const mark = `${key}:exp:`;
       let exp: number | undefined;
       let end = Infinity;
@@ -64,7 +64,7 @@ export function tokenRefresh(refresh: (signal: AbortSignal) => Promise<string>, 
         let timer: ReturnType<typeof setTimeout> | undefined;
         const giveUpIn = () => {
           globalThis.clearTimeout(timer);
-          timer = globalThis.setTimeout(() => controller.abort(new DOMException(message(44, __DEV__ && `refresh() still pending after ${timeout} ms, abandoned (it must not ask for the lock "${key}:refresh")`), 'TimeoutError')), timeout);
+          timer = globalThis.setTimeout(() => controller.abort(new DOMException(message(__DEV__ ? `refresh() still pending after ${timeout} ms, abandoned (it must not ask for the lock "${key}:refresh")` : 44), 'TimeoutError')), timeout);
         };
         const abandoned = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
         abandoned.catch(() => {});
@@ -84,7 +84,7 @@ export function tokenRefresh(refresh: (signal: AbortSignal) => Promise<string>, 
           }
           giveUpIn();
           const next: unknown = await Promise.race([refresh(signal), abandoned]);
-          if (typeof next !== 'string') decodeToken(next, 36, __DEV__ && 'refresh()'); // throws: not a JWT
+          if (typeof next !== 'string') decodeToken(next, __DEV__ ? 'refresh()' : 36); // throws: not a JWT
           if (!force && (!ctx.started() || ctx.phase().phase === 'expired')) return token;
           bus.emit('setToken', next as string);
           // Asked for before this task lets the refresh lock go, so a tab granted it next finds this mark.
