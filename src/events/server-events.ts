@@ -1,5 +1,7 @@
 import type { SessionSignal } from '../signal';
 import { duration, fn, isObject, must } from '../options';
+import { bareFetch, checkSignals } from '../activity/requests';
+import { eventStream } from './event-stream';
 
 /** Options of {@link serverEvents}. All durations in milliseconds. */
 export interface ServerEventsOptions {
@@ -69,7 +71,7 @@ export function serverEvents(options: ServerEventsOptions): SessionSignal {
   return {
     attach(ctx) {
       const { bus } = ctx;
-      let source: EventSource | undefined;
+      /** The connection: its ticket, its request and its body, all given up by one `abort()`. */
       let pending: AbortController | undefined;
       /** When the stream (or the attempt to open it) counts as dead if nothing was heard. */
       let silentBy = Infinity;
@@ -82,9 +84,8 @@ export function serverEvents(options: ServerEventsOptions): SessionSignal {
       let reconnect = false;
 
       const close = () => {
-        source?.close();
         pending?.abort();
-        source = pending = openedAt = undefined;
+        pending = openedAt = undefined;
       };
       /** The stream failed or fell silent: close it, and open it again after a jittered backoff. */
       const retry = () => {
@@ -101,17 +102,19 @@ export function serverEvents(options: ServerEventsOptions): SessionSignal {
           bus.emit('check', now);
         }
       };
+      /** `retry()` from outside a decision: and decide at once. */
+      const fail = () => (retry(), ctx.run());
       /** The session is alive now: here (the check's next due time moves away) and in the other tabs. */
       const prove = (at: number, expiresAt?: number) => {
         bus.emit('proved', at);
         ctx.tell({ k: 'stream', at, expiresAt }, { provedAt: at });
       };
-      const read = (data: unknown) => {
+      const read = (data: string) => {
         const at = ctx.now();
         silentBy = at + silence;
         let event: unknown;
         try {
-          if (typeof data === 'string' && data.length <= maxSize) event = JSON.parse(data);
+          event = JSON.parse(data);
         } catch {
           // garbage: reported below
         }
@@ -126,29 +129,46 @@ export function serverEvents(options: ServerEventsOptions): SessionSignal {
         ctx.run();
       };
       const connect = async () => {
-        if (typeof EventSource !== 'function') {
+        const request = bareFetch();
+        if (typeof request !== 'function') {
           retryAt = Infinity;
-          return ctx.degrade(new TypeError('sessionwarden: no EventSource, serverEvents() is off'), 'events');
+          return ctx.degrade(new TypeError('sessionwarden: no fetch, serverEvents() is off'), 'events');
         }
-        const attempt = (pending = new AbortController());
+        const { signal } = (pending = new AbortController());
+        // The stream is not the app's request: requestActivity() lets it through untouched (its 401 is not a sign-out).
+        checkSignals.add(signal);
         silentBy = ctx.now() + silence;
-        let target = url!;
-        if (ticket) {
-          const value: unknown = await Promise.resolve(attempt.signal).then(ticket).catch(() => null);
-          if (pending !== attempt) return; // given up meanwhile
-          if (typeof value !== 'string' || !value) {
-            if (value !== null) ctx.degrade(new TypeError(`sessionwarden: ${name('ticket')} must resolve to a string`), 'events');
-            retry();
-            return ctx.run();
+        try {
+          let target = url!;
+          if (ticket) {
+            const value: unknown = await Promise.resolve(signal).then(ticket).catch(() => null);
+            if (signal.aborted) return; // given up meanwhile
+            if (typeof value !== 'string' || !value) {
+              if (value !== null) ctx.degrade(new TypeError(`sessionwarden: ${name('ticket')} must resolve to a string`), 'events');
+              return fail();
+            }
+            const withTicket = new URL(target, location.href);
+            withTicket.searchParams.set('ticket', value);
+            target = withTicket.href;
           }
-          const withTicket = new URL(target, location.href);
-          withTicket.searchParams.set('ticket', value);
-          target = withTicket.href;
-        }
-        pending = undefined;
-        // The library reconnects, not EventSource: on any error the stream is closed, then opened again after a backoff.
-        const stream = (source = new EventSource(target, { withCredentials }));
-        stream.onopen = () => {
+          const response = await request(target, {
+            headers: { accept: 'text/event-stream' },
+            credentials: withCredentials ? 'include' : 'same-origin',
+            cache: 'no-store',
+            // Only the stream itself: a redirect (to a sign-in page) is a refused stream, not followed.
+            redirect: 'manual',
+            signal,
+          });
+          const reader = response.body?.getReader();
+          // Every way out (stop(), the end, a lost lead, the back/forward cache, a failure) aborts: the body goes with it.
+          const cancel = () => void reader?.cancel().catch(() => {});
+          if (signal.aborted) return cancel();
+          signal.addEventListener('abort', cancel);
+          if (!response.ok || !reader || !/^text\/event-stream\s*(;|$)/i.test(response.headers.get('content-type') ?? '')) {
+            // A 2xx that is no event stream is a wrong URL (a page served for any path), not a session that ended.
+            if (response.ok) ctx.degrade(new TypeError('sessionwarden: serverEvents() `url` answered with no text/event-stream'), 'events');
+            return fail();
+          }
           const at = (openedAt = ctx.now());
           silentBy = at + silence;
           asked = false;
@@ -158,14 +178,26 @@ export function serverEvents(options: ServerEventsOptions): SessionSignal {
           reconnect = true;
           prove(at);
           ctx.run();
-        };
-        stream.onmessage = ({ data }) => read(data);
-        stream.onerror = () => source === stream && (retry(), ctx.run());
+          const feed = eventStream(maxSize, (data) => signal.aborted || read(data));
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (signal.aborted) return;
+            if (done) break; // the server ended the stream
+            if (!feed(value)) {
+              ctx.degrade(new RangeError('sessionwarden: closed a server event stream over `maxEventSize`'), 'events');
+              break;
+            }
+          }
+        } catch {
+          // A network error, or the stream cut: retried below.
+        }
+        // The library reconnects, after a backoff; every failure comes here, unless the connection was given up.
+        if (!signal.aborted) fail();
       };
 
       bus.on('run', (now) => {
         if (!ctx.leader) close();
-        else if (source || pending) now >= silentBy && retry();
+        else if (pending) now >= silentBy && retry();
         else if (now >= retryAt) void connect();
       });
       // The leader's news: the session is alive, and maybe ends elsewhen.
@@ -194,7 +226,7 @@ export function serverEvents(options: ServerEventsOptions): SessionSignal {
           reopen();
           return close;
         },
-        due: () => (!ctx.leader ? Infinity : source || pending ? silentBy : retryAt),
+        due: () => (!ctx.leader ? Infinity : pending ? silentBy : retryAt),
       };
     },
   };
