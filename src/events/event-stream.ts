@@ -6,9 +6,9 @@
  *
  * It works on bytes, not text: a line is decoded only once it is whole (a CR or LF byte is never
  * part of a multi-byte UTF-8 character), so a character split across chunks is read whole. It holds
- * at most `maxSize` bytes of one event: its `data:` lines so far and the line not ended yet. Returns
- * `feed(chunk)`, which answers `false` once the event being read would grow past that: the caller
- * must close the stream.
+ * at most `maxSize` bytes of one event: its `data:` lines so far (without their ends) and the line
+ * not ended yet. Returns `feed(chunk)`, which answers `false` once the event being read would grow
+ * past that: the caller must close the stream.
  */
 export function eventStream(maxSize: number, onMessage: (data: string) => void): (chunk: Uint8Array) => boolean {
   const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -21,7 +21,7 @@ export function eventStream(maxSize: number, onMessage: (data: string) => void):
   /** The last line ended with a CR: an LF first in what follows is the rest of a CRLF. */
   let cr = false;
   let first = true;
-  /** One whole line, and its length in bytes with its end. */
+  /** One whole line, and its length in bytes (without its end). */
   const line = (text: string, length: number) => {
     if (first) text = text.replace(/^\uFEFF/, '');
     first = false;
@@ -50,7 +50,7 @@ export function eventStream(maxSize: number, onMessage: (data: string) => void):
       else if (byte === 10 || byte === 13) {
         // Measured before it is decoded: no string is made of a line that does not fit.
         if (size + i - start > maxSize) return false;
-        line(decoder.decode(bytes.subarray(start, i)), i - start + 1);
+        line(decoder.decode(bytes.subarray(start, i)), i - start);
         start = i + 1;
       }
       cr = byte === 13;

@@ -1,6 +1,6 @@
 import type { SessionSignal } from '../signal';
 import { duration, fn, isObject, must } from '../options';
-import { bareFetch, checkSignals } from '../activity/requests';
+import { bareFetch } from '../activity/requests';
 import { eventStream } from './event-stream';
 
 /** Options of {@link serverEvents}. All durations in milliseconds. */
@@ -129,14 +129,13 @@ export function serverEvents(options: ServerEventsOptions): SessionSignal {
         ctx.run();
       };
       const connect = async () => {
+        // The fetch before requestActivity() wrapped it: the stream is not the app's request (nor its 401 a sign-out).
         const request = bareFetch();
         if (typeof request !== 'function') {
           retryAt = Infinity;
           return ctx.degrade(new TypeError('sessionwarden: no fetch, serverEvents() is off'), 'events');
         }
         const { signal } = (pending = new AbortController());
-        // The stream is not the app's request: requestActivity() lets it through untouched (its 401 is not a sign-out).
-        checkSignals.add(signal);
         silentBy = ctx.now() + silence;
         try {
           let target = url!;
