@@ -40,16 +40,20 @@ export function eventStream(maxSize: number, onMessage: (data: string) => void):
     } else if (field === 'event') type = value!;
   };
   return (chunk) => {
-    const bytes = new Uint8Array(rest.length + chunk.length);
-    bytes.set(rest);
-    bytes.set(chunk, rest.length);
+    let bytes = chunk;
+    if (rest.length) {
+      bytes = new Uint8Array(rest.length + chunk.length);
+      bytes.set(rest);
+      bytes.set(chunk, rest.length);
+    }
     let start = 0;
     for (let i = 0; i < bytes.length; i++) {
+      // Checked at each byte: a long chunk without a line end is given up at once, and no string is
+      // made of a line that does not fit.
+      if (size + i - start > maxSize) return false;
       const byte = bytes[i];
       if (byte === 10 && cr) start = i + 1;
       else if (byte === 10 || byte === 13) {
-        // Measured before it is decoded: no string is made of a line that does not fit.
-        if (size + i - start > maxSize) return false;
         line(decoder.decode(bytes.subarray(start, i)), i - start);
         start = i + 1;
       }
