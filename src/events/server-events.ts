@@ -6,8 +6,10 @@ import { eventStream } from './event-stream';
 /** Options of {@link serverEvents}. All durations in milliseconds. */
 export interface ServerEventsOptions {
   /**
-   * The Server-Sent Events endpoint (`GET`). `EventSource` cannot send headers, so the stream is
-   * authenticated by the session's HttpOnly cookie, or by a `ticket`: never put a token in this URL.
+   * The Server-Sent Events endpoint (`GET`, `Accept: text/event-stream`). The stream is authenticated
+   * by the session's HttpOnly cookie, or by a `ticket`: never put a token in this URL (it ends up in
+   * logs and history). It must answer a 2xx with `Content-Type: text/event-stream`; anything else,
+   * a redirect included (not followed), is a refused stream.
    */
   url: string;
   /**
@@ -16,7 +18,7 @@ export interface ServerEventsOptions {
    * on the stream. Called with a signal that aborts when the connection is given up.
    */
   ticket?: (signal: AbortSignal) => Promise<string>;
-  /** Send cookies to a stream on another origin (`EventSource`'s `withCredentials`). Default `false`. */
+  /** Send cookies to a stream on another origin (fetch's `credentials: 'include'`; otherwise `'same-origin'`). Default `false`. */
   withCredentials?: boolean;
   /** A stream silent this long (not even a heartbeat) is closed and opened again. Default `60_000`. */
   heartbeatTimeout?: number;
@@ -24,7 +26,12 @@ export interface ServerEventsOptions {
   retryDelay?: number;
   /** The longest delay between reconnects. Default `60_000`. */
   maxRetryDelay?: number;
-  /** The longest event (characters of its `data`) read; a longer one is ignored. Default `4_096`. */
+  /**
+   * The most bytes of one event held while it is read: its `data:` lines (without their line ends)
+   * and the line not ended yet. A stream that sends more before the blank line that ends the event
+   * is closed at once, with one `'error'`, and opened again after the backoff: memory stays bounded
+   * whatever the server sends. Default `4_096`.
+   */
   maxEventSize?: number;
 }
 
@@ -37,14 +44,20 @@ const finiteOrAbsent = (value: unknown) => value === undefined || Number.isFinit
  * `{"type":"revoked"}` ends the session with reason `'revoked'` in every tab;
  * `{"type":"session","expiresAt":…}` moves the end of a session without a JWT `exp` (server clock,
  * epoch ms); `{"type":"heartbeat"}` says the stream is alive; any of them may carry `serverTime`
- * (epoch ms) to refine the clock offset. Anything else is ignored, with one `'error'`.
+ * (epoch ms) to refine the clock offset. Anything else is ignored, with one `'error'`; so are
+ * events with an `event:` name (as `EventSource`'s `onmessage` would), comments, `id:` and `retry:`
+ * (the reconnects are the library's own).
+ *
+ * The stream is read with `fetch` and a streaming parser that holds at most `maxEventSize` bytes of
+ * one event. Its request is never the app's: `requestActivity()` does not see it.
  *
  * Made to work with {@link serverCheck}: each time the stream opens again, one check runs (for what
  * was said while it was down; a stream the server refuses asks for one too), and while it is up its
  * events prove the session alive, so the periodic check never comes due; while it is down, the
- * check's schedule and backoff apply. Reconnects back
- * off with jitter. The stream closes when the page enters the back/forward cache and opens again
- * when it is restored.
+ * check's schedule and backoff apply. Reconnects back off with jitter. Every way out (`stop()`, the
+ * end, another tab taking the lead, another user's token) aborts the request; so does the page
+ * entering the back/forward cache (an open request would keep it out), and the stream opens again
+ * when the page is restored.
  *
  * @example
  * ```ts
@@ -165,7 +178,7 @@ export function serverEvents(options: ServerEventsOptions): SessionSignal {
           signal.addEventListener('abort', cancel);
           if (!response.ok || !reader || !/^text\/event-stream\s*(;|$)/i.test(response.headers.get('content-type') ?? '')) {
             // A 2xx that is no event stream is a wrong URL (a page served for any path), not a session that ended.
-            if (response.ok) ctx.degrade(new TypeError('sessionwarden: serverEvents() `url` answered with no text/event-stream'), 'events');
+            if (response.ok) ctx.degrade(new TypeError('sessionwarden: no text/event-stream at serverEvents() `url`'), 'events');
             return fail();
           }
           const at = (openedAt = ctx.now());
@@ -183,7 +196,7 @@ export function serverEvents(options: ServerEventsOptions): SessionSignal {
             if (signal.aborted) return;
             if (done) break; // the server ended the stream
             if (!feed(value)) {
-              ctx.degrade(new RangeError('sessionwarden: closed a server event stream over `maxEventSize`'), 'events');
+              ctx.degrade(new RangeError('sessionwarden: a server event over `maxEventSize`'), 'events');
               break;
             }
           }
