@@ -48,18 +48,17 @@ export function eventStream(maxSize: number, onMessage: (data: string) => void):
     }
     let start = 0;
     for (let i = 0; i < bytes.length; i++) {
-      // Checked at each byte: a long chunk without a line end is given up at once, and no string is
-      // made of a line that does not fit.
-      if (size + i - start > maxSize) return false;
       const byte = bytes[i];
       if (byte === 10 && cr) start = i + 1;
       else if (byte === 10 || byte === 13) {
         line(decoder.decode(bytes.subarray(start, i)), i - start);
         start = i + 1;
       }
+      // Checked at each byte of a line: a long chunk without a line end is given up at once, and no
+      // string is made of a line that does not fit.
+      else if (size + i + 1 - start > maxSize) return false;
       cr = byte === 13;
     }
-    if (size + bytes.length - start > maxSize) return false;
     rest = bytes.slice(start);
     return true;
   };

@@ -38,11 +38,11 @@ describe('serverEvents(): the stream', () => {
     const { session, log } = make();
     session.start();
     stream().open();
-    stream().send({ type: 'revoked' });
-    stream().send({ type: 'session', expiresAt: Date.now() + MIN }); // after the end: not read
+    // One chunk: what follows the end is not read (its garbage would be an error after the end).
+    stream().write('data: {"type":"revoked"}\n\ndata: garbage\n\n');
     await settle();
     expect(session.state).toBe('expired');
-    expect(log.filter((e) => e.type === 'expired')).toEqual([{ type: 'expired', payload: { reason: 'revoked' } }]);
+    expect(log.filter((e) => e.type === 'expired' || e.type === 'error')).toEqual([{ type: 'expired', payload: { reason: 'revoked' } }]);
     expect(FakeStream.all[0]!.aborted).toBe(true);
     expect(FakeStream.live()).toHaveLength(0);
   });
