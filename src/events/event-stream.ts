@@ -56,7 +56,7 @@ export function eventStream(maxSize: number, onMessage: (data: string) => void):
       }
       // Checked at each byte of a line: a long chunk without a line end is given up at once, and no
       // string is made of a line that does not fit.
-      else if (size + i + 1 - start > maxSize) return false;
+      else if (size + i - start >= maxSize) return false; // this byte would be one too many
       cr = byte === 13;
     }
     rest = bytes.slice(start);
