@@ -199,7 +199,7 @@ describe('serverEvents() in Chromium', () => {
     const written = server.floods[0]!.written;
     console.log(`flood: ${written} bytes written before the client cut it (maxEventSize ${maxEventSize})`);
     // The client reads one chunk (Chromium hands over up to 2 MB at once) and cancels; what else the
-    // server wrote sat in the socket buffers and the browser's pipe (6 to 8 MB on this machine's
+    // server wrote sat in the socket buffers and the browser's pipe (4 to 8 MB on this machine's
     // loopback; an unread flood stalls there too). A reader without a bound takes the whole 256 MiB
     // cap in seconds: EventSource took in the flood until heartbeatTimeout, gigabytes.
     expect(written).toBeLessThan(32 * 1024 * 1024);
