@@ -78,6 +78,8 @@ describe('serverEvents() in Chromium', () => {
     await streamState(tabs[0]!, 1);
     for (let beat = 0; beat < 144; beat++) {
       server.send({ type: 'heartbeat' });
+      // Heard before the page's time moves on (the clock is paused between runs): the record's last proof is now.
+      await tabs[0]!.waitForFunction((k) => JSON.parse(localStorage.getItem(k) ?? '{}').provedAt >= Date.now(), key);
       await browser.context.clock.runFor(25_000);
     }
     expect(server.counts.checks).toBe(0); // the first connection needs none: the server accepting it is the proof
