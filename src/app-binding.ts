@@ -30,8 +30,8 @@ export interface AppBinding {
    *   (the rest of the render, e.g. a route's component after its layout), then dropped.
    *
    * So every component of the render that finds the end is told once, and one that mounts later (a
-   * route change after the end) is not told: it reads `state === 'expired'` from the snapshot. A new
-   * session (`'active'`) drops what was kept.
+   * route change after the end) is not told: it reads `state === 'expired'` from the snapshot. Once a
+   * new session began (a sign-in), an earlier end is not handed to anyone.
    *
    * @param owner - one object per component, the same across its re-subscriptions (React's
    * StrictMode runs effects twice): an owner is told of an end at most once. Default: this call's own.
@@ -61,13 +61,10 @@ export function appBinding(session: SessionManager): AppBinding {
     kept = [payload, told];
     if (listeners.size) dropSoon();
   };
-  // A running session is news of its own: what was kept of an earlier end is not.
-  const follow = () => (session.state === 'active' || session.state === 'warning') && (kept = undefined);
   /** (Again) after `destroy()`, which removes every handler. */
   const arm = () => {
     session.off('expired', deliver);
     session.on('expired', deliver);
-    session.subscribe(follow);
   };
   arm();
   binding = {
@@ -94,7 +91,8 @@ export function appBinding(session: SessionManager): AppBinding {
       const end = kept;
       if (end && !end[1].has(owner)) {
         queueMicrotask(() => {
-          if (!listeners.has(listener) || kept !== end || end[1].has(owner)) return;
+          // A new session since (a sign-in) makes an earlier end old news.
+          if (!listeners.has(listener) || kept !== end || end[1].has(owner) || session.state !== 'expired') return;
           end[1].add(owner);
           listener[0](end[0]);
           dropSoon(end);
