@@ -1,10 +1,11 @@
 // Angular, compiled at run time (JIT) and zoneless: provideSession() starts the session in an
-// environment initializer, before any component; two components listen for the end.
+// environment initializer, before any component (and before an app initializer that loads what the
+// app needs); two components listen for the end.
 import '@angular/compiler';
-import { Component, provideZonelessChangeDetection } from '@angular/core';
+import { Component, provideAppInitializer, provideZonelessChangeDetection } from '@angular/core';
 import { bootstrapApplication } from '@angular/platform-browser';
 import { injectSession, onSessionEvent, provideSession } from 'sessionwarden/angular';
-import { appOptions, expose, heard } from './app-options';
+import { heard, later, session } from './app-options';
 
 @Component({ selector: 'sw-page', template: '' })
 class Page {
@@ -17,9 +18,10 @@ class Page {
 class Layout {
   readonly session = injectSession();
   constructor() {
-    expose(this.session.manager);
     onSessionEvent('expired', ({ reason }) => heard('layout', reason));
   }
 }
 
-void bootstrapApplication(Layout, { providers: [provideZonelessChangeDetection(), provideSession(appOptions())] });
+void bootstrapApplication(Layout, {
+  providers: [provideZonelessChangeDetection(), provideSession(session), provideAppInitializer(() => new Promise<void>((resolve) => later(resolve)))],
+});
