@@ -16,9 +16,10 @@ export interface AppBinding {
    * inactivity alone), else at the first `setToken()`; and after an end (a sign-out), each new token
    * (a new sign-in) starts the new session, without a reload. Before that it makes no request and
    * emits nothing. Call it in the browser. `start()` called by the app itself keeps its meaning.
+   * @param run - runs the manager's `start()` (Angular's: outside its zone, wherever `setToken()` was called).
    * @returns the function that stops watching for a token (it leaves the session as it is).
    */
-  start(withoutToken?: boolean): () => void;
+  start(withoutToken?: boolean, run?: (start: () => void) => void): () => void;
   /**
    * Listens like the manager's `on()`. For `'expired'`, a handler also hears an end that came before
    * it subscribed, once: an end found at start (an expired token, a closed browser, a logout in
@@ -68,16 +69,17 @@ export function appBinding(session: SessionManager): AppBinding {
   };
   arm();
   binding = {
-    start(withoutToken = false) {
+    start(withoutToken = false, run = (go) => go()) {
       arm();
       let token = session.token;
       let live = true;
-      if (withoutToken || token !== null) session.start();
+      const go = () => session.start();
+      if (withoutToken || token !== null) run(go);
       const unwatch = session.subscribe(() => {
         const next = session.token;
         if (next === token || (token = next) === null) return;
         // After the end, setToken() makes the next start() a new session only once it returns.
-        queueMicrotask(() => live && session.token === next && session.start());
+        queueMicrotask(() => live && session.token === next && run(go));
       });
       return () => {
         live = false;

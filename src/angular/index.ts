@@ -98,8 +98,9 @@ function bind(manager: SessionManager, owned: boolean, withoutToken: boolean): S
   const zone = inject(NgZone);
   const snapshot = signal(manager.getSnapshot());
   const unsubscribe = manager.subscribe(() => zone.run(() => snapshot.set(manager.getSnapshot())));
-  // Listeners and timers added in start() belong to the zone they are added in: keep them out of Angular's.
-  const unwatch = inject(PLATFORM_ID) === 'browser' ? zone.runOutsideAngular(() => appBinding(manager).start(withoutToken)) : unsubscribe;
+  // Listeners and timers added in start() belong to the zone they are added in: keep them out of
+  // Angular's, also when a sign-in's setToken() (in the zone) starts it.
+  const unwatch = inject(PLATFORM_ID) === 'browser' ? appBinding(manager).start(withoutToken, (go) => zone.runOutsideAngular(go)) : unsubscribe;
   inject(DestroyRef).onDestroy(() => {
     unsubscribe();
     unwatch();
