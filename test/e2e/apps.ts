@@ -10,8 +10,11 @@ import { jwt } from './harness';
 
 const src = (path: string) => fileURLToPath(new URL(`../../src/${path}`, import.meta.url));
 
-/** Bundles `entry` (a file, or `{ contents, resolveDir }` for code read from elsewhere) for the browser. */
-export async function bundle(entry: string | { contents: string; resolveDir: string; loader: 'ts' | 'tsx' }): Promise<string> {
+/**
+ * Bundles `entry` (a file, or `{ contents, resolveDir }` for code read from elsewhere) for the browser,
+ * `sessionwarden` and its entries from source (`core`: another module in place of the core's).
+ */
+export async function bundle(entry: string | { contents: string; resolveDir: string; loader: 'ts' | 'tsx' }, core = src('index.ts')): Promise<string> {
   const result = await build({
     ...(typeof entry === 'string' ? { entryPoints: [entry] } : { stdin: entry }),
     bundle: true, format: 'esm', target: 'es2022', write: false, logLevel: 'silent',
@@ -20,7 +23,7 @@ export async function bundle(entry: string | { contents: string; resolveDir: str
       'sessionwarden/vue': src('vue/index.ts'),
       'sessionwarden/angular': src('angular/index.ts'),
       'sessionwarden/element': src('element/index.ts'),
-      sessionwarden: src('index.ts'),
+      sessionwarden: core,
     },
     jsx: 'automatic',
     // Angular's decorators as its JIT compiler expects them; the frameworks' production builds.
