@@ -88,13 +88,13 @@ export function provideSession(managerOrOptions?: SessionManager | SessionOption
     throw new TypeError('sessionwarden: provideSession() takes a SessionManager or an options object');
   }
   return makeEnvironmentProviders([
-    { provide: SESSION, useFactory: () => bind(given ? managerOrOptions : new SessionManager(managerOrOptions), !given, !!config?.startWithoutToken) },
+    { provide: SESSION, useFactory: () => bind(given ? managerOrOptions : new SessionManager(managerOrOptions), !given, config?.startWithoutToken) },
     provideEnvironmentInitializer(() => void inject(SESSION)),
   ]);
 }
 
 /** The manager as signals, run in the browser; stopped (or, when `owned`, destroyed) with the app. */
-function bind(manager: SessionManager, owned: boolean, withoutToken: boolean): Session {
+function bind(manager: SessionManager, owned: boolean, withoutToken?: boolean): Session {
   const zone = inject(NgZone);
   const snapshot = signal(manager.getSnapshot());
   const unsubscribe = manager.subscribe(() => zone.run(() => snapshot.set(manager.getSnapshot())));
