@@ -155,6 +155,15 @@ describe('start(): only once there is a session to run', () => {
     expect(session.state).toBe('stopped');
   });
 
+  it('starts nothing once stopped watching, even for a token set in the same task (a provider unmounted at once)', async () => {
+    const session = make();
+    const stop = appBinding(session).start();
+    session.setToken(signIn('s1'));
+    stop();
+    await nextTask();
+    expect(session.state).toBe('stopped');
+  });
+
   it('leaves a stopped session alone when nothing but the state changes', async () => {
     const session = make({ token: signIn('s1') });
     appBinding(session).start();
