@@ -52,6 +52,16 @@ export function roleDirective(session: SessionManager): Directive<HTMLElement, s
   return gate(session, (role) => session.hasRole(role));
 }
 
+declare module 'vue' {
+  /** The directives {@link sessionPlugin} registers, typed in templates (vue-tsc). */
+  interface GlobalDirectives {
+    /** `v-can="'posts:edit'"`: see {@link canDirective}. */
+    vCan: Directive<HTMLElement, string>;
+    /** `v-role="'admin'"`: see {@link roleDirective}. */
+    vRole: Directive<HTMLElement, string>;
+  }
+}
+
 /** The `config` of `app.use(sessionPlugin, managerOrOptions, config)`. */
 export interface SessionPluginConfig {
   /**
