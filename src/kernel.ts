@@ -202,7 +202,7 @@ export function createKernel(o: Resolved, signals: readonly SessionSignal[]) {
       }
       started = true;
       renewed = false;
-      const dated = (serverTime: number, at = o.now()) => bus.emit('serverTime', { serverTime, sentAt: at, at, coarse: true });
+      const dated = (serverTime: number, at = o.now()) => bus.emit('serverTime', { serverTime, sentAt: at, at, coarse: true, passing: true });
       const activity = { proved: () => bus.emit('proved', o.now()), revoked: () => finish('revoked', true), dated };
       detach = o.activity.map((source) => source.start(report, activity));
       detach.push(watchPage({ wake: wake, hide: (final, c = false) => ((cached ||= c), bus.emit('hide', { final, cached: c })) }));

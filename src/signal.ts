@@ -62,6 +62,8 @@ export interface ServerTime {
   at: number;
   /** Whether `serverTime` is only to the second (a `Date` header). */
   coarse: boolean;
+  /** Heard in passing (an API answer's `Date` header): it sets the offset only while none is known. */
+  passing?: boolean;
 }
 
 /** The page being hidden. */

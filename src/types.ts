@@ -67,7 +67,7 @@ export interface ActivitySignals {
   proved(): void;
   /** The server rejected the session (a 401): end it with reason `'revoked'`. */
   revoked(): void;
-  /** The server's `Date` header (epoch ms, to the second) on an answer that just came: refines the clock offset. */
+  /** The server's `Date` header (epoch ms, to the second) on an answer that just came: sets the clock offset while none is known. */
   dated?(serverTime: number): void;
 }
 

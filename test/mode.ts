@@ -28,5 +28,6 @@ export function expectBadInput(act: () => unknown, Err: new (...args: never[]) =
 /** The message of an error the session reported (in an `'error'` event, or a rejection): development's whole message, production's code. */
 export function expectMessage(message: unknown, devMessage: RegExp, code: number): void {
   if (DEV) expect(String(message)).toMatch(devMessage);
-  else expect(String(message)).toBe(`sessionwarden: E${code}`);
+  // An error object reads as `TypeError: sessionwarden: E…`, a message as `sessionwarden: E…`.
+  else expect(String(message)).toMatch(new RegExp(`^(\\w+: )?sessionwarden: E${code}$`));
 }

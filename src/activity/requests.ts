@@ -29,7 +29,7 @@ const urlOf = (input: RequestInfo | URL): string => (input as Request).url ?? St
  * stop. A request to the API counts as activity unless `ignore(url)`; a 2xx proves the session
  * alive (the next server check is skipped); a 401 ends the session with reason `'revoked'`, ignored
  * or not. A 403 never does: it is a permission error, not a session error. The answer's `Date`
- * header refines the clock offset (`clockSkew: 'auto'`). Requests outside `api` and the session
+ * header sets the clock offset while none is known (`clockSkew: 'auto'`, e.g. after an old token). Requests outside `api` and the session
  * check's own requests are none of these.
  * @throws `TypeError` when `ignore` is not a function or `api` not an array of URL strings.
  */
@@ -65,7 +65,7 @@ export function requestActivity({ ignore, api }: RequestActivityOptions = {}): A
         const response = await original(input, init);
         // A request still in flight when the source stopped tells a stopped session nothing.
         if (!on) return response;
-        // The API's clock: until it speaks, an old token's iat teaches no offset.
+        // The API's clock, for an offset no token or check has taught yet.
         const date = Date.parse(response.headers?.get('date') ?? '');
         if (date > 0) session?.dated?.(date);
         if (response.status === 401) session?.revoked();

@@ -126,9 +126,9 @@ export function jwtToken(options: JwtTokenOptions = {}): JwtTokenSignal {
       bus.on('setToken', (next) => signal.set(next, __DEV__ ? 'refresh()' : 36));
       bus.on('msg:skew', (message) => auto && setSkew(message.skew as number));
       // A check learned the server's time: refine the offset (a `Date` header is only to the second).
-      bus.on('serverTime', ({ serverTime, sentAt, at, coarse }) => {
+      bus.on('serverTime', ({ serverTime, sentAt, at, coarse, passing }) => {
         const measured = serverTime - (sentAt + at) / 2;
-        if (!auto || (coarse && skew >= measured && skew <= measured + 1000)) return;
+        if (!auto || (passing && skewKnown) || (coarse && skew >= measured && skew <= measured + 1000)) return;
         setSkew(coarse ? measured + 500 : measured);
         context.tell({ k: 'skew', skew }, { skew });
       });

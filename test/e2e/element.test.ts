@@ -52,6 +52,7 @@ beforeEach(async () => {
   browser = await launch();
   page = await browser.context.newPage();
   await page.clock.install({ time: 0 });
+  await page.clock.pauseAt(1_000); // time moves only when the test runs it, however slow the machine
   await page.setContent(PAGE(bundle));
   await page.waitForFunction(() => 'run' in window);
 });

@@ -1,8 +1,8 @@
 // serverEvents() with a ticket instead of the cookie, and its options, good and bad (happy-dom, fake
-// timers, a fake EventSource).
+// timers, a fake fetch).
 import { describe, expect, it, vi } from 'vitest';
 import { serverEvents, type ServerEventsOptions } from '../../src';
-import { FakeEventSource } from './fake-event-source';
+import { FakeStream } from './fake-stream';
 import { SEC, make, stream, useFakes } from './setup';
 import { DEV, expectBadInput } from '../mode';
 
@@ -21,6 +21,7 @@ describe('serverEvents(): a ticket instead of the cookie', () => {
     stream().fail();
     await vi.advanceTimersByTimeAsync(SEC);
     expect(stream().url).toMatch(/ticket=t2$/);
+    expect(stream().init.headers).toEqual({ accept: 'text/event-stream' }); // the ticket is the only credential: no header
   });
 
   it('a ticket that fails is retried with backoff; one that is not a string also says so once', async () => {
@@ -29,7 +30,7 @@ describe('serverEvents(): a ticket instead of the cookie', () => {
     const { session, log } = make({ ticket });
     session.start();
     await vi.advanceTimersByTimeAsync(0);
-    expect(FakeEventSource.all).toHaveLength(0);
+    expect(FakeStream.all).toHaveLength(0);
     await vi.advanceTimersByTimeAsync(SEC);
     expect(log.filter((e) => e.type === 'error')).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(2 * SEC);
@@ -37,7 +38,7 @@ describe('serverEvents(): a ticket instead of the cookie', () => {
     expect(ticket).toHaveBeenCalledTimes(3);
   });
 
-  it('stop() aborts a pending ticket, and its late answer opens nothing', async () => {
+  it('stop() aborts a pending ticket (the same signal as the request), and its late answer opens nothing', async () => {
     let signal!: AbortSignal;
     let answer!: (value: string) => void;
     const { session } = make({ ticket: (s) => ((signal = s), new Promise((resolve) => (answer = resolve))) });
@@ -47,7 +48,7 @@ describe('serverEvents(): a ticket instead of the cookie', () => {
     expect(signal.aborted).toBe(true);
     answer('late');
     await vi.advanceTimersByTimeAsync(0);
-    expect(FakeEventSource.all).toHaveLength(0);
+    expect(FakeStream.all).toHaveLength(0);
   });
 
   it('a ticket that never answers is given up after heartbeatTimeout', async () => {
@@ -69,6 +70,7 @@ describe('serverEvents(): bad options', () => {
     [{ url: '/events?x=1&access_token=abc' }, /option `url` must be free of tokens/, 91],
     [{ url: '/e', ticket: 'abc' }, /option `ticket` must be a function/, 92],
     [{ url: '/e', withCredentials: 'yes' }, /option `withCredentials` must be a boolean/, null],
+    [{ url: '/e', withCredentials: 'include' }, /option `withCredentials` must be a boolean/, null],
     [{ url: '/e', heartbeatTimeout: '60s' }, /option `heartbeatTimeout` must be a number/, 94],
     [{ url: '/e', maxEventSize: null }, /option `maxEventSize` must be a number/, 97],
   ])('%j throws a TypeError naming the option (production: its code, or harmless)', (options, message, code) => {
@@ -82,6 +84,9 @@ describe('serverEvents(): bad options', () => {
     [{ url: '/e', retryDelay: Infinity }, /retryDelay/, 95],
     [{ url: '/e', retryDelay: 5_000, maxRetryDelay: 1_000 }, /maxRetryDelay` must be a number ≥ 5000/, 96],
     [{ url: '/e', maxEventSize: Number.NaN }, /maxEventSize/, 97],
+    [{ url: '/e', maxEventSize: 0 }, /maxEventSize` must be a number ≥ 1/, 97],
+    [{ url: '/e', maxEventSize: Infinity }, /maxEventSize` must be a number ≥ 1, finite/, 97],
+    [{ url: '/e', maxEventSize: -4096 }, /maxEventSize/, 97],
   ])('%j throws a RangeError naming the option (production: its code)', (options, message, code) => {
     expectBadInput(() => serverEvents(options as ServerEventsOptions), RangeError, message, code);
   });

@@ -365,3 +365,18 @@ describe("the API's clock (clockSkew: 'auto')", () => {
     expect(session.remaining()).toBe(60 * MIN);
   });
 });
+
+describe("the API's clock, once the offset is known", () => {
+  const jwt = (claims: object) => `e30.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`;
+
+  it('a Date header does not move an offset a fresh token or a check taught (it may come from another machine, or a cache)', async () => {
+    // A fresh token: the server is 2 min ahead of this clock, learned from iat.
+    const token = jwt({ sub: 'u1', iat: Math.floor((T0 + 2 * MIN) / 1000), exp: Math.floor((T0 + 2 * MIN) / 1000) + 600 });
+    const session = make({ token, idleTimeout: Infinity });
+    session.start();
+    expect(session.remaining()).toBe(10 * MIN);
+    fetchMock.mockResolvedValueOnce(new Response('{}', { status: 200, headers: { date: new Date(T0 + 60 * MIN).toUTCString() } }));
+    await fetch('/api/posts');
+    expect(session.remaining()).toBe(10 * MIN);
+  });
+});
