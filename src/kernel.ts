@@ -167,7 +167,11 @@ export function createKernel(o: Resolved, signals: readonly SessionSignal[]) {
     tell: NOOP,
     read: NOOP as () => undefined,
   };
-  // (The other tabs' activity, extend and end are the tabs signal's: a tab alone carries none of it.)
+  // (The other tabs' extend and end are the tabs signal's: a tab alone carries none of it.)
+  bus.on('msg:activity', (message) => {
+    ctx.hear(message.at as number);
+    if (m.phase === 'warning') run();
+  });
   bus.on('msg:warning', () => {
     run();
     // This tab saw activity the warning tab did not: tell it at once.

@@ -11,7 +11,7 @@ const EVENTS = /* @__PURE__ */ 'warning extended expired activity refreshed chec
 /** A handler that is not a function would throw inside the session's own work, later: checked in production too. */
 const eventArgs = <K>(method: string | false, type: K, handler: unknown): K => {
   if (__DEV__) need(EVENTS.includes(type as string), `${method} got an unknown event "${String(type)}"`);
-  need(typeof handler == 'function', __DEV__ ? 'on() and off() take a handler function' : 13);
+  need(typeof handler == 'function', __DEV__ ? `${method} takes a handler function` : 13);
   return type;
 };
 

@@ -67,10 +67,6 @@ export function sharedTabs({ channel, storage = 'local' }: SharedTabsOptions = {
         if (message) post?.({ ...message, sub: sub() });
         if (patch) store.write(patch, ours);
       };
-      bus.on('msg:activity', (message) => {
-        ctx.hear(message.at as number);
-        if (ctx.phase().phase === 'warning') ctx.run();
-      });
       bus.on('msg:extend', (message) => ctx.extend(message.at as number));
       bus.on('msg:end', (message) => ctx.end(message.reason as ExpireReason, false));
       bus.on('token', (news) => void ({ token, claims } = news));
