@@ -77,7 +77,7 @@ export const duration = (name: Problem, value: unknown, fallback: number, min = 
   if (value === undefined) return fallback;
   const number = typeof value == 'number';
   // A `TypeError` for what is not a number, a `RangeError` for a number out of range (`NaN` included).
-  need(number && value >= min && (infinite || value < Infinity), __DEV__ ? `${name} must be a number ≥ ${min}${infinite ? '' : ', finite'} (ms)` : name, number ? RangeError : TypeError);
+  need(number && value >= min && (infinite || value < Infinity), __DEV__ ? `${name} must be a number ≥ ${min}${infinite ? '' : ', finite'}` : name, number ? RangeError : TypeError);
   return value as number;
 };
 
@@ -146,6 +146,6 @@ export function resolveOptions(o: CoreOptions, known: readonly string[]): Resolv
     signals,
     storageKey,
     permissions,
-    now: fn(__DEV__ ? 'option `now` must be a function' : 11, o.now) ?? Date.now,
+    now: fn(__DEV__ ? 'option `now`' : 11, o.now) ?? Date.now,
   };
 }

@@ -35,7 +35,7 @@ const urlOf = (input: RequestInfo | URL): string => (input as Request).url ?? St
  */
 export function requestActivity({ ignore, api }: RequestActivityOptions = {}): ActivitySource {
   // In production too: the app's own requests would fail (`ignore`), or start() half-way (`api`).
-  fn(__DEV__ ? 'requestActivity() option `ignore` must be a function' : 72, ignore);
+  fn(__DEV__ ? 'requestActivity() option `ignore`' : 72, ignore);
   need(api === undefined || (Array.isArray(api) && api.length && api.every((prefix) => typeof prefix == 'string' && prefix)), __DEV__ ? 'requestActivity() option `api` must be a non-empty array of origins or URL prefixes' : 73);
   return {
     start(report, session) {

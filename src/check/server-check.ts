@@ -19,7 +19,7 @@ export function serverCheck(options: CheckOptions): SessionSignal {
   // In production too: a check that asks nothing would never catch a revoked session.
   need(isObject(options) && (options.url ?? options.request) !== undefined, __DEV__ ? 'serverCheck() must be given a `url` or a `request`' : 50);
   if (__DEV__) need(options.url === undefined || typeof options.url == 'string', 'serverCheck() option `url` must be a string');
-  fn(__DEV__ ? 'serverCheck() option `request` must be a function' : 52, options.request);
+  fn(__DEV__ ? 'serverCheck() option `request`' : 52, options.request);
   const interval = duration(__DEV__ ? 'serverCheck() option `interval`' : 53, options.interval, 900_000, 1);
   const onFocus = options.onFocus ?? true;
   return {

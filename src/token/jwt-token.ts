@@ -47,7 +47,7 @@ export function jwtToken(options: JwtTokenOptions = {}): JwtTokenSignal {
   // In production too: an offset or an end that is not a number would give a session without an end.
   need(clockSkew === 'auto' || Number.isFinite(clockSkew), __DEV__ ? "option `clockSkew` must be a finite number or 'auto'" : 30);
   need(options.expiresAt == null || Number.isFinite(options.expiresAt), __DEV__ ? 'option `expiresAt` must be a finite epoch-ms number' : 31);
-  const reader = fn<JwtTokenOptions['roles']>(__DEV__ ? 'option `roles` must be a function' : 32, options.roles) ?? defaultRoles;
+  const reader = fn<JwtTokenOptions['roles']>(__DEV__ ? 'option `roles`' : 32, options.roles) ?? defaultRoles;
   const auto = clockSkew === 'auto';
   let serverEnd = options.expiresAt ?? undefined;
   let skew = auto ? 0 : clockSkew;
