@@ -7,7 +7,7 @@ import { measureTimers, measureWake } from './timers.mjs';
 import { serverCallsPerHour } from './server-calls.mjs';
 import { tabsCalls } from './tabs-calls.mjs';
 import { eventCost } from './event-cost.mjs';
-import { sizeBreakdown } from './size-breakdown.mjs';
+import { sizeSection } from './size-section.mjs';
 import { memory } from './memory.mjs';
 import { serverEventsSection } from './server-events.mjs';
 import { sizeOf } from '../scripts/size.mjs';
@@ -23,13 +23,10 @@ const attempt = async (label, fn) => {
 
 const sizes = {};
 for (const lib of LIBRARIES) sizes[lib.name] = await attempt(`size ${lib.name}`, () => sizeOf(lib.entry, FRAMEWORKS));
-const adapters = {};
-for (const name of ['react/index.tsx', 'vue/index.ts', 'svelte/index.ts', 'element/index.ts']) {
-  adapters[`sessionwarden/${name.split('/')[0]}`] = await sizeOf(`src/${name}`, [...FRAMEWORKS, 'sessionwarden']);
-}
 const timers = {};
 for (const lib of LIBRARIES) timers[lib.name] = await attempt(`timers ${lib.name}`, async () => ({ ...(await measureTimers(lib)), ...(await measureWake(lib)) }));
-const breakdown = await sizeBreakdown();
+const size = await sizeSection();
+const { breakdown, adapters } = size;
 const events = await attempt('event cost', eventCost);
 const calls = await serverCallsPerHour();
 const tabs = await attempt('tabs', tabsCalls);
@@ -64,23 +61,7 @@ const lines = [
     ? `Event cost against the target (≤ 1.1× a bare passive listener that stores \`Date.now()\`; the events are script-made, so sessionwarden runs here with a source that is \`domActivity()\` without its \`isTrusted\` check, see \`bench/entries/sessionwarden-events.js\`), paired in one page: per move over no listener, sessionwarden ${events.versusBare.oursNs} ns, the bare listener ${events.versusBare.bareNs} ns; ratio per round ${events.versusBare.ratio} (median of ${events.versusBare.rounds}; IQR ${events.versusBare.r1}–${events.versusBare.r3}).`
     : 'Event cost against the bare listener: n/a.',
   '',
-  'What an app carries, by usage (`bench/usages.mjs`, min+brotli with esbuild, dependencies included; `npm run size` holds each at a budget):',
-  '',
-  '| usage | min+brotli (B) | issue 15 target (B) |',
-  '|---|---|---|',
-  ...breakdown.usages.map((row) => `| ${row.name} | ${row.brotli} | ${row.target ?? "none set"} |`),
-  '',
-  'What each module adds (`bench/size-breakdown.mjs`: each optional signal as the difference it makes to the last usage; the built-in ones as SessionManager over the kernel):',
-  '',
-  '| module | min+brotli it adds (B) |',
-  '|---|---|',
-  ...breakdown.modules.map((row) => `| ${row.module} | ${row.brotli} |`),
-  '',
-  `Why the targets of issue 15 are not met: the kernel alone is ${breakdown.core} B, of which validating its options (SPEC.md: every bad option a named \`TypeError\`/\`RangeError\`, an unknown one with its nearest name) is ${breakdown.modules[0].brotli} B; the rest is the pure machine, the one timer, sampling, the wake-up re-check, the second \`'expired'\` after a back/forward cache restore, events with their name checks, the snapshot, DOM activity with its trust check, mitt, and the signal interface. The token (jwt-decode included) and the tabs that SessionManager builds in add ${breakdown.modules[1].brotli} B.`,
-  '',
-  '| sessionwarden adapter | min+brotli (B) | gzip (B) |',
-  '|---|---|---|',
-  ...Object.entries(adapters).map(([name, s]) => `| ${name} | ${s.brotli} | ${s.gzip} |`),
+  ...size.lines,
   '',
   '| server check calls per hour of activity (simulated, one tab) | calls / h |',
   '|---|---|',

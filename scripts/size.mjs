@@ -46,10 +46,13 @@ async function angularLinker() {
   };
 }
 
-/** Minified, gzip (level 9) and brotli (quality 11) bytes of `entry` bundled with esbuild (`angular`: linked first). */
+/** Minified, gzip (level 9) and brotli (quality 11) bytes of `entry` bundled with esbuild for production (`angular`: linked first). */
 export async function sizeOf(entry, external, { angular = false } = {}) {
   const linking = angular ? { plugins: [await angularLinker()], define: { ngDevMode: 'false' } } : {};
-  const result = await build({ entryPoints: [entry], bundle: true, minify: true, format: 'esm', platform: 'browser', target: 'es2022', write: false, external, logLevel: 'silent', ...linking });
+  // A production build, as an app ships it: the source's development checks out (`__DEV__`), and every
+  // library's own `process.env.NODE_ENV` branches resolved for production.
+  const production = { __DEV__: 'false', 'process.env.NODE_ENV': '"production"' };
+  const result = await build({ entryPoints: [entry], bundle: true, minify: true, format: 'esm', platform: 'browser', target: 'es2022', write: false, external, logLevel: 'silent', ...linking, define: { ...production, ...linking.define } });
   return measure(result.outputFiles[0].contents);
 }
 
