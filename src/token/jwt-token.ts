@@ -32,7 +32,7 @@ export interface JwtTokenSignal extends SessionSignal {
    * Replaces the token (`where`: who gave it, for the error: its name, or in production its code, docs/errors.md).
    * @throws `InvalidTokenError` for a malformed token; nothing changes then.
    */
-  set(token: string | null, where?: Problem): void;
+  set(token: string | null, where?: string | number): void;
 }
 
 /**
