@@ -1,4 +1,4 @@
-import mitt from 'mitt';
+import mitt, { type Handler } from 'mitt';
 import type { ExpireReason, JwtClaims, SessionEvents, SessionSnapshot } from './types';
 import type { BusEvents, SessionContext, SignalHooks, SessionSignal } from './signal';
 import type { Resolved } from './options';
@@ -123,7 +123,6 @@ export function createKernel(o: Resolved, signals: readonly SessionSignal[]) {
     ending = true;
     endedAt = o.now();
     if (tell) ctx.tell({ k: 'end', reason }, { ended: reason, endedAt });
-    bus.emit('end', reason);
     halt();
     const done = () => {
       ending = false;
@@ -143,7 +142,7 @@ export function createKernel(o: Resolved, signals: readonly SessionSignal[]) {
     now: o.now,
     warnBefore: o.warnBefore,
     bus,
-    emit: (type, payload) => events.emit(type, payload),
+    emit: events.emit,
     degrade: (error, during) => { if (!degraded) events.emit('error', { error, during }); degraded = true; },
     started: () => started,
     phase: () => m,
@@ -155,6 +154,7 @@ export function createKernel(o: Resolved, signals: readonly SessionSignal[]) {
     restart: () => { m = begin((seen = mine = o.now())); bus.emit('restart'); },
     renew: () => { renewed = true; bus.emit('renew'); },
     run,
+    share,
     wait() {
       const key = {}; // a release from before a stop() was cleared with it: it decides nothing
       waiting.add(key);
@@ -167,16 +167,7 @@ export function createKernel(o: Resolved, signals: readonly SessionSignal[]) {
     tell: NOOP,
     read: NOOP as () => undefined,
   };
-  // (The other tabs' extend and end are the tabs signal's: a tab alone carries none of it.)
-  bus.on('msg:activity', (message) => {
-    ctx.hear(message.at as number);
-    if (m.phase === 'warning') run();
-  });
-  bus.on('msg:warning', () => {
-    run();
-    // This tab saw activity the warning tab did not: tell it at once.
-    if (m.phase === 'active') share(m.lastActivity);
-  });
+  // (The other tabs' news is the tabs signal's: a tab alone carries none of it.)
   hooks = signals.map((signal) => signal.attach(ctx));
   snapshot.reset();
 
@@ -189,9 +180,14 @@ export function createKernel(o: Resolved, signals: readonly SessionSignal[]) {
     if (started && (at - sampledAt >= sampleInterval || at < sampledAt)) share(at);
   };
 
+  const stop = () => void (started && (halt(), update()));
   return {
-    events,
-    listeners: snapshot.listeners,
+    /** Listens to an event; returns the function that stops (a snapshot subscriber listens to `'change'`). */
+    on<K extends keyof SessionEvents>(type: K, handler: Handler<SessionEvents[K]>) {
+      events.on(type, handler);
+      return () => events.off(type, handler);
+    },
+    off: events.off,
     snapshot: snapshot.get,
     claims: () => claims,
     start() {
@@ -206,8 +202,7 @@ export function createKernel(o: Resolved, signals: readonly SessionSignal[]) {
       }
       started = true;
       renewed = false;
-      const dated = (serverTime: number, at = o.now()) => bus.emit('serverTime', { serverTime, sentAt: at, at, coarse: true, passing: true });
-      const activity = { proved: () => bus.emit('proved', o.now()), revoked: () => finish('revoked', true), dated };
+      const activity = { proved: () => bus.emit('proved', o.now()), revoked: () => finish('revoked', true), dated: (serverTime: number) => bus.emit('dated', serverTime) };
       detach = o.activity.map((source) => source.start(report, activity));
       detach.push(watchPage({ wake: wake, hide: (final, c = false) => ((cached ||= c), bus.emit('hide', { final, cached: c })) }));
       starting = true; // no decision until every signal has started
@@ -216,13 +211,13 @@ export function createKernel(o: Resolved, signals: readonly SessionSignal[]) {
       if (waiting.size) update(); // 'starting': a signal still finds out whether the session ended
       else run();
     },
-    stop() {
-      if (!started) return;
-      halt();
-      update();
+    stop,
+    /** Stops, and removes every handler and the re-emission of `'expired'` on a back/forward cache restore. */
+    destroy() {
+      events.all.clear();
+      afterEnd();
+      stop();
     },
-    /** Removes the re-emission of `'expired'` on a back/forward cache restore. */
-    forget: () => afterEnd(),
     extend() {
       if (!started || m.phase === 'expired' || ending) return;
       const at = o.now();

@@ -89,10 +89,7 @@ export class SessionCore {
 
   /** Stops and removes every handler and subscriber, emitting nothing. Idempotent. */
   destroy(): void {
-    this.#k.events.all.clear();
-    this.#k.listeners.clear();
-    this.#k.forget();
-    this.#k.stop();
+    this.#k.destroy();
   }
 
   /** The user is here: ends a warning and resets inactivity in every tab (during a token warning, a refresh signal refreshes). */
@@ -121,20 +118,18 @@ export class SessionCore {
    * @throws `TypeError` for an unknown event name or a handler that is not a function.
    */
   on<K extends keyof SessionEvents>(type: K, handler: Handler<SessionEvents[K]>): () => void {
-    this.#k.events.on(eventArgs(__DEV__ && 'on()', type, handler), handler);
-    return () => this.#k.events.off(type, handler);
+    return this.#k.on(eventArgs(__DEV__ && 'on()', type, handler), handler);
   }
 
   /** Stops listening to an event. */
   off<K extends keyof SessionEvents>(type: K, handler: Handler<SessionEvents[K]>): void {
-    this.#k.events.off(eventArgs(__DEV__ && 'off()', type, handler), handler);
+    this.#k.off(eventArgs(__DEV__ && 'off()', type, handler), handler);
   }
 
   /** Calls `listener` after each change of the snapshot; returns the function that unsubscribes. */
   subscribe(listener: () => void): () => void {
     need(typeof listener == 'function', __DEV__ ? 'subscribe() takes a function' : 14);
-    this.#k.listeners.add(listener);
-    return () => void this.#k.listeners.delete(listener);
+    return this.#k.on('change', listener);
   }
 
   /** The current snapshot: the same object until something changes (for `useSyncExternalStore`). */

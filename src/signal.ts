@@ -62,8 +62,6 @@ export interface ServerTime {
   at: number;
   /** Whether `serverTime` is only to the second (a `Date` header). */
   coarse: boolean;
-  /** Heard in passing (an API answer's `Date` header): it sets the offset only while none is known. */
-  passing?: boolean;
 }
 
 /** The page being hidden. */
@@ -92,8 +90,6 @@ export type BusEvents = {
   share: [message: TabMessage, patch: Partial<SharedRecord>];
   /** The user extended the session here (`extend()`), during a warning of this reason (or none). */
   extend: WarningReason | null;
-  /** The session ended. */
-  end: ExpireReason;
   /** A token is in use (or none). */
   token: TokenNews;
   /** An app request proved the session alive. */
@@ -102,6 +98,8 @@ export type BusEvents = {
   setToken: string;
   /** A check learned the server's clock. */
   serverTime: ServerTime;
+  /** An API answer's `Date` header (epoch ms, to the second), heard in passing: it sets the offset only while none is known. */
+  dated: number;
   /** A check says the session (without a JWT `exp`) ends then (server clock). */
   serverEnd: number;
   /** A signal needs a server check by then (epoch ms). */
@@ -159,6 +157,8 @@ export interface SessionContext {
   renew(): void;
   /** Decide now (after a signal's end, due time or leadership changed). */
   run(): void;
+  /** Shares activity at `at` with the other tabs and the record now, and emits `'activity'` (unless the machine ignores it). */
+  share(at: number): void;
   /**
    * Called in `start()` by a signal that cannot tell at once whether the session has already ended
    * (it asks the browser): until the returned function is called, the state reads `'starting'` (no

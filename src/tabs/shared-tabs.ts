@@ -67,6 +67,16 @@ export function sharedTabs({ channel, storage = 'local' }: SharedTabsOptions = {
         if (message) post?.({ ...message, sub: sub() });
         if (patch) store.write(patch, ours);
       };
+      bus.on('msg:activity', (message) => {
+        ctx.hear(message.at as number);
+        if (ctx.phase().phase === 'warning') ctx.run();
+      });
+      bus.on('msg:warning', () => {
+        ctx.run();
+        // This tab saw activity the warning tab did not: tell it at once.
+        const { phase, lastActivity } = ctx.phase();
+        if (phase === 'active') ctx.share(lastActivity);
+      });
       bus.on('msg:extend', (message) => ctx.extend(message.at as number));
       bus.on('msg:end', (message) => ctx.end(message.reason as ExpireReason, false));
       bus.on('token', (news) => void ({ token, claims } = news));

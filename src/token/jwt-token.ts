@@ -126,12 +126,15 @@ export function jwtToken(options: JwtTokenOptions = {}): JwtTokenSignal {
       bus.on('setToken', (next) => signal.set(next, __DEV__ ? 'refresh()' : 36));
       bus.on('msg:skew', (message) => auto && setSkew(message.skew as number));
       // A check learned the server's time: refine the offset (a `Date` header is only to the second).
-      bus.on('serverTime', ({ serverTime, sentAt, at, coarse, passing }) => {
-        const measured = serverTime - (sentAt + at) / 2;
+      /** The server's time, measured at `at` (its `Date` header is only to the second: `coarse`). */
+      const learn = (serverTime: number, at: number, coarse?: boolean, passing?: boolean) => {
+        const measured = serverTime - at;
         if (!auto || (passing && skewKnown) || (coarse && skew >= measured && skew <= measured + 1000)) return;
         setSkew(coarse ? measured + 500 : measured);
         context.tell({ k: 'skew', skew }, { skew });
-      });
+      };
+      bus.on('serverTime', ({ serverTime, sentAt, at, coarse }) => learn(serverTime, (sentAt + at) / 2, coarse));
+      bus.on('dated', (serverTime) => learn(serverTime as number, context.now(), true, true));
       bus.on('serverEnd', (at) => {
         if (claims?.exp === undefined) serverEnd = at;
       });
