@@ -1,10 +1,12 @@
 import mitt, { type Handler } from 'mitt';
 import type { ExpireReason, JwtClaims, SessionEvents, SessionSnapshot } from './types';
 import type { BusEvents, SessionContext, SignalHooks, SessionSignal } from './signal';
-import type { Resolved } from './options';
+import { isSignal, type Resolved } from './options';
+import { need } from './errors';
+import { grants } from './core/roles';
 import { begin, deadlineOf, end, endOf, extend, step, type Machine } from './core/machine';
 import { createDeadline } from './timers/deadline';
-import { onRestore, watchPage } from './lifecycle/page';
+import { watchPage } from './lifecycle/page';
 import { snapshots } from './snapshot';
 
 const NO_ROLES: readonly string[] = [];
@@ -17,7 +19,10 @@ export type Kernel = ReturnType<typeof createKernel>;
  * wake-up re-check, events and the snapshot; and the context every signal plugs into. It knows no
  * signal by name: they contribute ends (`end()`), due times (`due()`) and news on the bus.
  */
-export function createKernel(o: Resolved, signals: readonly SessionSignal[]) {
+export function createKernel(o: Resolved, builtIn: readonly SessionSignal[]) {
+  const signals = [...builtIn, ...o.signals];
+  // In production too: a value that is not a signal (the 0.0.x shape of `check` …) would fail in its attach.
+  need(signals.every(isSignal), __DEV__ ? 'option `signals` must be an array of signals' : 7);
   const events = mitt<SessionEvents>();
   const bus = mitt<BusEvents>();
   const timer = createDeadline(() => run(), o.now);
@@ -27,7 +32,7 @@ export function createKernel(o: Resolved, signals: readonly SessionSignal[]) {
   let ending = false;
   let begun = false;
   let renewed = false;
-  let cached = false; // in the back/forward cache: nothing is started until it is restored
+  let cached = false;
   let starting = false;
   const waiting = new Set<object>(); // signals still finding out, after start(), whether it ended: 'starting'
   let degraded = false;
@@ -39,7 +44,8 @@ export function createKernel(o: Resolved, signals: readonly SessionSignal[]) {
   let claims: JwtClaims | null = null;
   let roles: readonly string[] = NO_ROLES;
   let detach: (() => void)[] = [];
-  let afterEnd = NOOP;
+  /** Stops watching the page: watched from `start()` to `stop()`, and after the end (a restore says it again). */
+  let unwatch = NOOP;
 
   /** The nearest end the signals set (token expiry …); `Infinity` without one. */
   const signalEnd = () => Math.min(...hooks.map((h) => h.end?.() ?? Infinity));
@@ -119,6 +125,7 @@ export function createKernel(o: Resolved, signals: readonly SessionSignal[]) {
   /** Ends the session once; `share` tells the other tabs and the shared record. */
   const finish = (reason: ExpireReason, tell: boolean): void => {
     if (m.phase === 'expired' && (ending || snapshot.get().state === 'expired')) return;
+    if (!started && typeof document == 'object') watch(); // ended while stopped: a restore says it again too
     m = end(m, reason);
     ending = true;
     endedAt = o.now();
@@ -128,9 +135,6 @@ export function createKernel(o: Resolved, signals: readonly SessionSignal[]) {
       ending = false;
       update();
       events.emit('expired', { reason });
-      // Back to a page whose session ended (the app had left it) restores it from the back/forward
-      // cache as it was: say it again, so the app leaves it again.
-      if (typeof document === 'object') afterEnd = onRestore(() => events.emit('expired', { reason }));
     };
     const waits = hooks.map((h) => h.beforeEnd?.(reason)).filter(Boolean);
     if (waits.length) void Promise.all(waits).finally(done);
@@ -180,7 +184,7 @@ export function createKernel(o: Resolved, signals: readonly SessionSignal[]) {
     if (started && (at - sampledAt >= sampleInterval || at < sampledAt)) share(at);
   };
 
-  const stop = () => void (started && (halt(), update()));
+  const stop = () => void (started && (halt(), watch(false), update()));
   return {
     /** Listens to an event; returns the function that stops (a snapshot subscriber listens to `'change'`). */
     on<K extends keyof SessionEvents>(type: K, handler: Handler<SessionEvents[K]>) {
@@ -190,9 +194,9 @@ export function createKernel(o: Resolved, signals: readonly SessionSignal[]) {
     off: events.off,
     snapshot: snapshot.get,
     claims: () => claims,
+    can: (permission: string) => grants(snapshot.get().roles, o.permissions, permission),
     start() {
       if (started || ending || (m.phase === 'expired' && !renewed)) return;
-      afterEnd();
       const now = o.now();
       const fresh = !begun || renewed;
       if (fresh) {
@@ -201,10 +205,10 @@ export function createKernel(o: Resolved, signals: readonly SessionSignal[]) {
         begun = true;
       }
       started = true;
-      renewed = false;
+      renewed = cached = false;
       const activity = { proved: () => bus.emit('proved', o.now()), revoked: () => finish('revoked', true), dated: (serverTime: number) => bus.emit('dated', serverTime) };
       detach = o.activity.map((source) => source.start(report, activity));
-      detach.push(watchPage({ wake: wake, hide: (final, c = false) => ((cached ||= c), bus.emit('hide', { final, cached: c })) }));
+      watch();
       starting = true; // no decision until every signal has started
       for (const h of hooks) if (started) detach.push(h.start?.(fresh) ?? NOOP); // unless a signal ended the session
       starting = false;
@@ -215,8 +219,8 @@ export function createKernel(o: Resolved, signals: readonly SessionSignal[]) {
     /** Stops, and removes every handler and the re-emission of `'expired'` on a back/forward cache restore. */
     destroy() {
       events.all.clear();
-      afterEnd();
       stop();
+      watch(false);
     },
     extend() {
       if (!started || m.phase === 'expired' || ending) return;
@@ -235,10 +239,23 @@ export function createKernel(o: Resolved, signals: readonly SessionSignal[]) {
   };
 
   /** After sleep, throttling, the back/forward cache or a missed message: catch up, then decide now. */
-  function wake(focus: boolean) {
+  function wake(focus: boolean, restored?: boolean) {
+    // Back to a page whose session ended (the app had left it), restored from the back/forward cache
+    // as it was: say it again, so the app leaves it again.
+    if (!started) return void (restored && cached && !ending && events.emit('expired', { reason: m.reason! }));
     cached = false;
     bus.emit('wake', focus);
     timer.clear(); // a timer armed before a sleep runs late by the time slept: arm it afresh
     run();
+  }
+  /** Watches the page afresh, or (`on` false) no more. */
+  function watch(on = true) {
+    unwatch();
+    unwatch = on
+      ? watchPage(wake, (final, into = false) => {
+          cached ||= into; // into the back/forward cache: nothing is started until it is restored
+          if (started) bus.emit('hide', { final, cached: into });
+        })
+      : NOOP;
   }
 }

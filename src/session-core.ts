@@ -1,9 +1,8 @@
 import type { Handler } from 'mitt';
 import type { JwtClaims, SessionEvents, SessionSnapshot } from './types';
 import type { SessionSignal } from './signal';
-import { isSignal, resolveOptions, type CoreOptions, type Resolved } from './options';
+import { resolveOptions, type CoreOptions } from './options';
 import { need } from './errors';
-import { grants } from './core/roles';
 import { createKernel, type Kernel } from './kernel';
 
 const EVENTS = /* @__PURE__ */ 'warning extended expired activity refreshed checked change error'.split(' ');
@@ -30,7 +29,6 @@ const eventArgs = <K>(method: string | false, type: K, handler: unknown): K => {
  * ```
  */
 export class SessionCore {
-  readonly #o: Resolved;
   readonly #k: Kernel;
 
   /**
@@ -39,11 +37,7 @@ export class SessionCore {
    * @throws `TypeError` or `RangeError` naming a bad or unknown option.
    */
   constructor(options: CoreOptions = {}, signals: readonly SessionSignal[] = [], known: readonly string[] = []) {
-    this.#o = resolveOptions(options, known);
-    const all = [...signals, ...this.#o.signals];
-    // In production too: a value that is not a signal (the 0.0.x shape of `check` …) would fail in its attach.
-    need(all.every(isSignal), __DEV__ ? 'option `signals` must be an array of signals' : 7);
-    this.#k = createKernel(this.#o, all);
+    this.#k = createKernel(resolveOptions(options, known), signals);
   }
 
   /** The current state: `'stopped'`, `'active'`, `'warning'` or `'expired'`. */
@@ -70,7 +64,7 @@ export class SessionCore {
   /** Whether one of the user's roles grants `permission` in the `permissions` map (never once expired). For the UI only. */
   can(permission: string): boolean {
     if (__DEV__) need(typeof permission == 'string', 'can() takes a string');
-    return grants(this.roles, this.#o.permissions, permission);
+    return this.#k.can(permission);
   }
 
   /**

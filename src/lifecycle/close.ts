@@ -57,6 +57,11 @@ export function closeDetection(mode: 'browser' | 'tab', options: CloseDetectionO
         // still open, so the leader asks, after the beacon has arrived and before the grace ends.
         if (answers()) bus.emit('check', ctx.now() + grace / 2);
       });
+      // Back from the back/forward cache (the first wake-up after a pagehide): open again.
+      bus.on('wake', () => {
+        if (gone) void announce();
+        gone = false;
+      });
       bus.on('hide', ({ final }) => {
         if (!final || ctx.phase().phase === 'expired') return;
         ctx.tell({ k: 'gone' }, { goneAt: ctx.now() });
@@ -80,18 +85,12 @@ export function closeDetection(mode: 'browser' | 'tab', options: CloseDetectionO
             if (!live) return; // stopped (and maybe started again) meanwhile
             // Without Web Locks a close cannot be told from another open tab: never end on a guess.
             if (closed && others === 0) ctx.end('closed', true);
-            else release = hold(name, 'shared', () => void announce());
+            else release = hold(bus, name, 'shared', () => void announce());
             known();
           });
-          const onShow = (event: PageTransitionEvent) => {
-            if (event.persisted && gone) void announce();
-            gone = false;
-          };
-          addEventListener('pageshow', onShow);
           return () => {
             live = false;
             release();
-            removeEventListener('pageshow', onShow);
           };
         },
       };

@@ -1,3 +1,8 @@
+import type { Emitter } from 'mitt';
+import type { BusEvents, PageHide } from '../signal';
+
+const NOOP = () => {};
+
 /** Web Locks, where the browser has them and lets this page use them (the getter may throw: an opaque origin). */
 const locks = (): LockManager | undefined => {
   try {
@@ -13,22 +18,23 @@ const locks = (): LockManager | undefined => {
  * time the lock is granted (without Web Locks, or with locks that throw or reject, once: a lone tab
  * leads itself); the function it may return runs when this page lets the lock go.
  *
- * A page entering the back/forward cache lets its lock go and asks again when it is restored:
- * a cached page holding a lock would keep it from the open tabs (Chrome evicts such a page from
- * the cache as soon as another tab asks for the lock), and a cached page is not an open one.
+ * A page entering the back/forward cache (the `bus`'s `hide`) lets its lock go and asks again when it
+ * is restored (its next `wake`): a cached page holding a lock would keep it from the open tabs (Chrome
+ * evicts such a page from the cache as soon as another tab asks for the lock), and a cached page is not an open one.
  */
-export function hold(name: string, mode: LockMode, onHeld: () => void | (() => void)): () => void {
+export function hold(bus: Emitter<BusEvents>, name: string, mode: LockMode, onHeld: () => void | (() => void)): () => void {
   const manager = locks();
   if (!manager) {
     onHeld();
-    return () => {};
+    return NOOP;
   }
-  let release = () => {};
+  let release = NOOP;
+  let away = false;
   const request = () => {
     const abort = new AbortController();
     let granted: (() => void) | undefined;
     release = () => {
-      release = () => {};
+      release = NOOP;
       if (granted) granted();
       else abort.abort();
     };
@@ -51,23 +57,15 @@ export function hold(name: string, mode: LockMode, onHeld: () => void | (() => v
       alone();
     }
   };
-  const onHide = (event: PageTransitionEvent) => {
-    if (event.persisted) release();
-  };
-  const onShow = (event: PageTransitionEvent) => {
-    if (event.persisted) request();
-  };
+  const onHide = ({ cached }: PageHide) => cached && ((away = true), release());
+  const onWake = () => away && ((away = false), request());
   request();
-  const page = typeof addEventListener === 'function';
-  if (page) {
-    addEventListener('pagehide', onHide);
-    addEventListener('pageshow', onShow);
-  }
+  bus.on('hide', onHide);
+  bus.on('wake', onWake);
   return () => {
-    if (page) {
-      removeEventListener('pagehide', onHide);
-      removeEventListener('pageshow', onShow);
-    }
+    bus.off('hide', onHide);
+    bus.off('wake', onWake);
+    away = false; // (a wake under way must not ask again)
     release();
   };
 }

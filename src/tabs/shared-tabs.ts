@@ -1,5 +1,5 @@
 import type { ExpireReason, JwtClaims } from '../types';
-import type { SessionSignal, SharedRecord, TabMessage } from '../signal';
+import type { SessionSignal, SharedRecord } from '../signal';
 import { fingerprint, otherUser, toLocal } from '../core/token';
 import { recordStore } from './record';
 import { isTabMessage, openChannel } from './channel';
@@ -32,7 +32,14 @@ export function sharedTabs({ channel, storage = 'local' }: SharedTabsOptions = {
       let claims: JwtClaims | null = null;
       let token: string | null = null;
       let renewed = false;
-      let post: ((message: TabMessage) => void) | undefined;
+      /** The channel to the other tabs while started (closed while the page is in the back/forward cache: `away`). */
+      let open: BroadcastChannel | undefined;
+      let away = false;
+      const connect = () => void (ctx.shared = !!(open = openChannel(channel || key, receive, ctx.degrade)));
+      const disconnect = () => {
+        open?.close();
+        ctx.shared = !!(open = undefined);
+      };
       const sub = () => claims?.sub as string | undefined;
       /** Whether a record (or a message) is of this user's session: a token without `sub` says nothing. */
       const ours = (other: object | undefined) => !otherUser(claims, other);
@@ -64,7 +71,7 @@ export function sharedTabs({ channel, storage = 'local' }: SharedTabsOptions = {
 
       ctx.read = store.read;
       ctx.tell = (message, patch) => {
-        if (message) post?.({ ...message, sub: sub() });
+        if (message) open?.postMessage({ ...message, sub: sub() });
         if (patch) store.write(patch, ours);
       };
       bus.on('msg:activity', (message) => {
@@ -86,7 +93,11 @@ export function sharedTabs({ channel, storage = 'local' }: SharedTabsOptions = {
         store.clear();
         store.write({ lastActivity: ctx.now(), sub: sub() });
       });
+      // A cached page holds no channel (a message would evict it): the record tells it what it missed.
+      bus.on('hide', ({ cached }) => cached && open && ((away = true), disconnect()));
       bus.on('wake', () => {
+        if (away) connect();
+        away = false;
         const record = store.read();
         // Another user signed in while this page slept or sat in the back/forward cache.
         if (!ours(record)) return ctx.end('logout', false);
@@ -109,21 +120,18 @@ export function sharedTabs({ channel, storage = 'local' }: SharedTabsOptions = {
           renewed = false;
           store.write({ lastActivity: ctx.phase().lastActivity, sub: sub() });
           if (channel === false) return;
-          const open = openChannel(channel ?? key, receive, ctx.degrade);
-          post = open?.post;
-          ctx.shared = !!open;
+          connect();
           // A token of another user than the record's: the tabs still open on that session end it.
           if (takeover) ctx.tell({ k: 'user' });
           ctx.leader = false;
-          const release = hold(`${key}:leader`, 'exclusive', () => {
+          const release = hold(bus, `${key}:leader`, 'exclusive', () => {
             ctx.leader = true;
             ctx.run();
             return () => void (ctx.leader = false); // let go (the page entered the back/forward cache)
           });
           return () => {
-            open?.close();
-            post = undefined;
-            ctx.shared = false;
+            disconnect();
+            away = false;
             release();
           };
         },

@@ -89,7 +89,7 @@ export function tokenRefresh(refresh: (signal: AbortSignal) => Promise<string>, 
           bus.emit('setToken', next as string);
           // Asked for before this task lets the refresh lock go, so a tab granted it next finds this mark.
           unmark();
-          unmark = hold(mark + exp, 'shared', () => {});
+          unmark = hold(bus, mark + exp, 'shared', () => {});
           return token;
         }, signal);
         forced = force;

@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SessionManager, type SessionOptions, serverCheck, closeDetection, tokenRefresh } from '../../src';
 import { isRecord, recordStore } from '../../src/tabs/record';
 import { isTabMessage, openChannel } from '../../src/tabs/channel';
+import mitt from 'mitt';
+import type { BusEvents } from '../../src/signal';
 import { exclusive, hold, holders } from '../../src/tabs/locks';
 
 const MIN = 60_000;
@@ -17,6 +19,9 @@ const make = (options: SessionOptions = {}) => {
   managers.push(session);
   return session;
 };
+
+/** The session's bus, on which the kernel says the page is hidden or woken. */
+const bus = mitt<BusEvents>();
 
 beforeEach(() => {
   vi.useFakeTimers({ now: 1_000_000 });
@@ -169,7 +174,7 @@ describe('locks without Web Locks', () => {
   it('a lone tab leads, runs exclusive work directly, and cannot count pages', async () => {
     expect(navigator.locks ?? undefined).toBeUndefined();
     const onHeld = vi.fn();
-    const release = hold('x', 'exclusive', onHeld);
+    const release = hold(bus, 'x', 'exclusive', onHeld);
     expect(onHeld).toHaveBeenCalledTimes(1);
     release();
     await expect(exclusive('x', async () => 42)).resolves.toBe(42);
@@ -263,7 +268,7 @@ describe('a BroadcastChannel, Web Locks or storage that throw at once degrade li
   it('hold() and exclusive() run without the locks when request() throws at once; holders() and lockNames() say they cannot tell', async () => {
     setLocks({ request: throwing('locks.request'), query: throwing('locks.query') });
     const onHeld = vi.fn();
-    expect(() => hold('x', 'exclusive', onHeld)()).not.toThrow();
+    expect(() => hold(bus, 'x', 'exclusive', onHeld)()).not.toThrow();
     expect(onHeld).toHaveBeenCalledTimes(1);
     await expect(exclusive('x', async () => 42)).resolves.toBe(42);
     await expect(holders('x')).resolves.toBeUndefined();

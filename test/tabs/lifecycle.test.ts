@@ -6,18 +6,18 @@ describe('watchPage', () => {
   it('wakes on focus, visible, pageshow, online and resume; hides on hidden and pagehide; stops listening', () => {
     const wake = vi.fn();
     const hide = vi.fn();
-    const stop = watchPage({ wake, hide });
+    const stop = watchPage(wake, hide);
     const visibility = vi.spyOn(document, 'visibilityState', 'get');
 
     window.dispatchEvent(new Event('focus'));
     visibility.mockReturnValue('visible');
     document.dispatchEvent(new Event('visibilitychange'));
-    expect(wake.mock.calls).toEqual([[true], [true]]);
+    expect(wake.mock.calls.map(([focus, restored]) => [focus, !!restored])).toEqual([[true, false], [true, false]]);
 
     window.dispatchEvent(new Event('pageshow'));
     window.dispatchEvent(new Event('online'));
     document.dispatchEvent(new Event('resume'));
-    expect(wake.mock.calls.slice(2)).toEqual([[false, undefined], [false, undefined], [false, undefined]]); // none a restore
+    expect(wake.mock.calls.slice(2).map(([focus, restored]) => [focus, !!restored])).toEqual([[false, false], [false, false], [false, false]]); // none a restore
     window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
     expect(wake.mock.calls.at(-1)).toEqual([false, true]); // back from the back/forward cache
 
@@ -26,6 +26,13 @@ describe('watchPage', () => {
     window.dispatchEvent(Object.assign(new Event('pagehide'), { persisted: false }));
     window.dispatchEvent(Object.assign(new Event('pagehide'), { persisted: true }));
     expect(hide.mock.calls).toEqual([[false], [true, false], [true, true]]);
+
+    // An element's focus is not the page's.
+    const button = document.body.appendChild(document.createElement('button'));
+    button.focus();
+    button.dispatchEvent(new FocusEvent('focus'));
+    expect(wake).toHaveBeenCalledTimes(6);
+    button.remove();
 
     stop();
     for (const type of ['focus', 'pageshow', 'online', 'pagehide']) window.dispatchEvent(new Event(type));

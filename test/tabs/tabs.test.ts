@@ -3,9 +3,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isTabMessage, openChannel, type TabMessage } from '../../src/tabs/channel';
 import { isRecord, recordStore } from '../../src/tabs/record';
+import mitt from 'mitt';
+import type { BusEvents } from '../../src/signal';
 import { exclusive, hold, holders } from '../../src/tabs/locks';
 import { fakeLocks } from '../fake-locks';
 import { DEV } from '../mode';
+
+/** The session's bus, on which the kernel says the page is hidden or woken. */
+const bus = mitt<BusEvents>();
 
 beforeEach(() => {
   localStorage.clear();
@@ -201,10 +206,11 @@ describe('locks without navigator.locks', () => {
   it('hold(): a lone tab holds at once; release is a no-op', () => {
     expect(navigator.locks ?? undefined).toBeUndefined();
     const onHeld = vi.fn();
-    const release = hold('x', 'exclusive', onHeld);
+    const release = hold(bus, 'x', 'exclusive', onHeld);
     expect(onHeld).toHaveBeenCalledTimes(1);
     expect(() => release()).not.toThrow();
-    window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
+    bus.emit('hide', { final: true, cached: true });
+    bus.emit('wake', false);
     expect(onHeld).toHaveBeenCalledTimes(1);
   });
 
@@ -220,7 +226,7 @@ describe('locks without navigator.locks', () => {
   it('works where there is no navigator at all (a worker-like or server global)', async () => {
     vi.stubGlobal('navigator', undefined);
     const onHeld = vi.fn();
-    hold('x', 'shared', onHeld)();
+    hold(bus, 'x', 'shared', onHeld)();
     expect(onHeld).toHaveBeenCalledTimes(1);
     await expect(exclusive('x', async () => 'ran')).resolves.toBe('ran');
     await expect(holders('x')).resolves.toBeUndefined();
@@ -238,13 +244,14 @@ describe('locks with navigator.locks', () => {
     delete (navigator as { locks?: unknown }).locks;
   });
   const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+  // What the kernel says on the bus of a `pagehide` and of the `pageshow` (or any other wake-up) after it.
   const transition = (type: 'pagehide' | 'pageshow', persisted: boolean) =>
-    window.dispatchEvent(Object.assign(new Event(type), { persisted }));
+    type === 'pagehide' ? bus.emit('hide', { final: true, cached: persisted }) : bus.emit('wake', false);
 
   it('hold(): onHeld once granted; the function it returns runs when the lock is let go', async () => {
     const lost = vi.fn();
     const onHeld = vi.fn(() => lost);
-    const release = hold('lead', 'exclusive', onHeld);
+    const release = hold(bus, 'lead', 'exclusive', onHeld);
     await tick();
     expect(onHeld).toHaveBeenCalledTimes(1);
     expect(locks.held()).toEqual(['lead']);
@@ -259,8 +266,8 @@ describe('locks with navigator.locks', () => {
   it('hold(): one leader at a time; the next is granted when the first lets go', async () => {
     const first = vi.fn();
     const second = vi.fn();
-    const releaseFirst = hold('lead', 'exclusive', first);
-    const releaseSecond = hold('lead', 'exclusive', second);
+    const releaseFirst = hold(bus, 'lead', 'exclusive', first);
+    const releaseSecond = hold(bus, 'lead', 'exclusive', second);
     await tick();
     expect([first.mock.calls.length, second.mock.calls.length]).toEqual([1, 0]);
     releaseFirst();
@@ -270,10 +277,10 @@ describe('locks with navigator.locks', () => {
   });
 
   it('hold(): released before it was granted, it never runs onHeld and leaves no request behind', async () => {
-    const releaseFirst = hold('lead', 'exclusive', vi.fn());
+    const releaseFirst = hold(bus, 'lead', 'exclusive', vi.fn());
     await tick();
     const never = vi.fn();
-    hold('lead', 'exclusive', never)();
+    hold(bus, 'lead', 'exclusive', never)();
     releaseFirst();
     await tick();
     expect(never).not.toHaveBeenCalled();
@@ -282,7 +289,7 @@ describe('locks with navigator.locks', () => {
   });
 
   it('hold(): shared holds count every open page', async () => {
-    const releases = [hold('open', 'shared', vi.fn()), hold('open', 'shared', vi.fn())];
+    const releases = [hold(bus, 'open', 'shared', vi.fn()), hold(bus, 'open', 'shared', vi.fn())];
     await tick();
     await expect(holders('open')).resolves.toBe(2);
     await expect(holders('other')).resolves.toBe(0);
@@ -295,7 +302,7 @@ describe('locks with navigator.locks', () => {
   it('hold(): a page entering the back/forward cache lets the lock go, and asks again when restored', async () => {
     const lost = vi.fn();
     const onHeld = vi.fn(() => lost);
-    const release = hold('lead', 'exclusive', onHeld);
+    const release = hold(bus, 'lead', 'exclusive', onHeld);
     await tick();
     // Another tab, waiting for the lock (straight to the lock manager: it does not see this page's events).
     const other = vi.fn();
@@ -314,8 +321,8 @@ describe('locks with navigator.locks', () => {
     expect(lost).toHaveBeenCalledTimes(1);
     expect(other).toHaveBeenCalledTimes(1); // the other tab leads now
 
-    transition('pageshow', false); // a first load: nothing to do
     transition('pageshow', true); // restored: asks again, behind the other tab
+    transition('pageshow', true); // and once only
     await tick();
     expect(onHeld).toHaveBeenCalledTimes(1);
     expect(locks.pending()).toEqual(['lead']);
@@ -326,6 +333,7 @@ describe('locks with navigator.locks', () => {
     release();
     await tick();
     expect(lost).toHaveBeenCalledTimes(2);
+    transition('pagehide', true);
     transition('pageshow', true); // listeners gone with the release
     await tick();
     expect(onHeld).toHaveBeenCalledTimes(2);
