@@ -30,8 +30,8 @@ export function createKernel(o: Resolved, builtIn: readonly SessionSignal[]) {
   let m: Machine = begin(o.now());
   let started = false;
   let ending = false;
-  let begun = false;
-  let renewed = false;
+  /** Whether the next `start()` begins a new session: the first, or after a token given after the end. */
+  let fresh = true;
   let cached = false;
   let starting = false;
   const waiting = new Set<object>(); // signals still finding out, after start(), whether it ended: 'starting'
@@ -156,7 +156,7 @@ export function createKernel(o: Resolved, builtIn: readonly SessionSignal[]) {
     extend: (at) => extendTo(Math.min(at, o.now())),
     end: finish,
     restart: () => { m = begin((seen = mine = o.now())); bus.emit('restart'); },
-    renew: () => { renewed = true; bus.emit('renew'); },
+    renew: () => { fresh = true; bus.emit('renew'); },
     run,
     share,
     wait() {
@@ -172,6 +172,8 @@ export function createKernel(o: Resolved, builtIn: readonly SessionSignal[]) {
     read: NOOP as () => undefined,
   };
   // (The other tabs' news is the tabs signal's: a tab alone carries none of it.)
+  /** What an activity source may tell besides activity (`requestActivity()`: the server's answers). */
+  const activity = { proved: () => bus.emit('proved', o.now()), revoked: () => finish('revoked', true), dated: (serverTime: number) => bus.emit('dated', serverTime) };
   hooks = signals.map((signal) => signal.attach(ctx));
   snapshot.reset();
 
@@ -196,21 +198,15 @@ export function createKernel(o: Resolved, builtIn: readonly SessionSignal[]) {
     claims: () => claims,
     can: (permission: string) => grants(snapshot.get().roles, o.permissions, permission),
     start() {
-      if (started || ending || (m.phase === 'expired' && !renewed)) return;
-      const now = o.now();
-      const fresh = !begun || renewed;
-      if (fresh) {
-        m = begin(now);
-        seen = now;
-        begun = true;
-      }
+      if (started || ending || (m.phase === 'expired' && !fresh)) return;
+      const begins = fresh;
+      if (fresh) m = begin((seen = o.now()));
       started = true;
-      renewed = cached = false;
-      const activity = { proved: () => bus.emit('proved', o.now()), revoked: () => finish('revoked', true), dated: (serverTime: number) => bus.emit('dated', serverTime) };
+      fresh = cached = false;
       detach = o.activity.map((source) => source.start(report, activity));
       watch();
       starting = true; // no decision until every signal has started
-      for (const h of hooks) if (started) detach.push(h.start?.(fresh) ?? NOOP); // unless a signal ended the session
+      for (const h of hooks) if (started) detach.push(h.start?.(begins) ?? NOOP); // unless a signal ended the session
       starting = false;
       if (waiting.size) update(); // 'starting': a signal still finds out whether the session ended
       else run();
