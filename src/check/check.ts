@@ -21,26 +21,20 @@ const finiteOrUndefined = (value: unknown) => (Number.isFinite(value) ? (value a
 const UNKNOWN: CheckAnswer = { outcome: 'unknown' };
 
 /**
- * Runs one check. Never throws: network errors, timeouts, 5xx, redirects and odd answers are `'unknown'`;
- * only a 401/403 (or `active: false`) is `'revoked'`. Settles within {@link CHECK_TIMEOUT}, or as
- * soon as `signal` aborts, even when the request ignores its signal.
+ * Runs one check under `controller`: aborted by the caller (a stop) or after {@link CHECK_TIMEOUT}, it
+ * settles at once as `'unknown'`, even when the request ignores its signal. Never throws: network
+ * errors, timeouts, 5xx, redirects and odd answers are `'unknown'`; only a 401/403 (or `active: false`) is `'revoked'`.
  */
-export function runCheck(check: CheckOptions, token: string | null, signal: AbortSignal): Promise<CheckAnswer> {
-  const timeout = new AbortController();
+export function runCheck(check: CheckOptions, token: string | null, controller: AbortController): Promise<CheckAnswer> {
+  const { signal } = controller;
   // The check's own requests are not the app's: requestActivity() lets a fetch with this signal through untouched.
-  checkSignals.add(timeout.signal);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let giveUp = () => {};
+  checkSignals.add(signal);
+  const timer = globalThis.setTimeout(() => controller.abort(), CHECK_TIMEOUT);
   return new Promise<CheckAnswer>((resolve) => {
-    // Settles even when the request ignores its signal: it must not hold this check (and every later one) forever.
-    giveUp = () => (timeout.abort(), resolve(UNKNOWN));
-    signal.addEventListener('abort', giveUp);
-    timer = globalThis.setTimeout(giveUp, CHECK_TIMEOUT);
-    ask(check, token, timeout.signal).then(resolve, giveUp);
-  }).finally(() => {
-    globalThis.clearTimeout(timer);
-    signal.removeEventListener('abort', giveUp);
-  });
+    const unknown = () => resolve(UNKNOWN);
+    signal.addEventListener('abort', unknown);
+    ask(check, token, signal).then(resolve, unknown);
+  }).finally(() => globalThis.clearTimeout(timer));
 }
 
 /** Asks the server (or `check.request`); may throw, which is `'unknown'`. */

@@ -32,7 +32,8 @@ export function serverCheck(options: CheckOptions): SessionSignal {
       let answerAt = Infinity;
       let checking: AbortController | undefined;
       let token: string | null = null;
-      const proved = (at: number) => {
+      /** The server proved the session alive at `at` (a time from the future counts as now). */
+      const proved = (at = -Infinity) => {
         provedAt = Math.max(provedAt, Math.min(at, ctx.now()));
         backoff = 0;
       };
@@ -45,7 +46,7 @@ export function serverCheck(options: CheckOptions): SessionSignal {
         const controller = (checking = new AbortController());
         answerAt = Infinity;
         const sentAt = ctx.now();
-        const answer = await runCheck(options, token, controller.signal);
+        const answer = await runCheck(options, token, controller);
         if (checking !== controller) return; // stopped meanwhile
         checking = undefined;
         const at = ctx.now();
@@ -72,7 +73,7 @@ export function serverCheck(options: CheckOptions): SessionSignal {
       bus.on('share', ([message, patch]) => {
         if (provedAt > -Infinity) message.proved = patch.provedAt = provedAt;
       });
-      bus.on('msg:activity', (message) => proved((message.proved as number | undefined) ?? -Infinity));
+      bus.on('msg:activity', (message) => proved(message.proved as number | undefined));
       bus.on('msg:checked', (message) => {
         answerAt = Infinity;
         proved(message.at as number);
@@ -85,7 +86,7 @@ export function serverCheck(options: CheckOptions): SessionSignal {
       });
       bus.on('run', (now) => void (now >= due() && check()));
       bus.on('wake', (focus) => {
-        proved(ctx.read()?.provedAt ?? -Infinity);
+        proved(ctx.read()?.provedAt);
         if (focus && onFocus && !checking && ctx.now() - provedAt >= interval) void check();
       });
       // A cached page keeps no request open: the check is due again when it returns.
@@ -94,7 +95,7 @@ export function serverCheck(options: CheckOptions): SessionSignal {
         start(fresh) {
           const stored = ctx.read()?.provedAt;
           if (fresh) provedAt = Math.min(stored ?? Infinity, ctx.now());
-          else proved(stored ?? -Infinity);
+          else proved(stored);
           ctx.tell(null, { provedAt });
           return stop;
         },

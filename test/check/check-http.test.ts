@@ -39,14 +39,14 @@ describe('check.url against a real HTTP server on 127.0.0.1', () => {
     [502, 'unknown'],
   ])('%i → %s', async (code, outcome) => {
     status = code;
-    const answer = await runCheck({ url: `${base}/api/session` }, 'tok', new AbortController().signal);
+    const answer = await runCheck({ url: `${base}/api/session` }, 'tok', new AbortController());
     expect(answer.outcome).toBe(outcome);
     expect(lastAuth).toBe('Bearer tok');
     if (code === 200) expect(answer.serverTime).toBeGreaterThan(Date.now());
   });
 
   it('is unknown when nothing listens', async () => {
-    const answer = await runCheck({ url: 'http://127.0.0.1:9/nothing' }, null, new AbortController().signal);
+    const answer = await runCheck({ url: 'http://127.0.0.1:9/nothing' }, null, new AbortController());
     expect(answer.outcome).toBe('unknown');
   });
 
@@ -64,12 +64,12 @@ describe('check.url against a real HTTP server on 127.0.0.1', () => {
     ['a 307 to the right path', '/moved', '/api/session'],
   ])('%s is unknown, never active, and says where it went (without the query)', async (_, path, landed) => {
     status = 200;
-    const answer = await runCheck({ url: `${base}${path}` }, 'tok', new AbortController().signal);
+    const answer = await runCheck({ url: `${base}${path}` }, 'tok', new AbortController());
     expect(answer).toMatchObject({ outcome: 'unknown', redirected: `${base}${landed}` });
   });
 
   it.each([['/no-body'], ['/html']])('a 2xx without a JSON body (%s) is still active', async (path) => {
-    const answer = await runCheck({ url: `${base}${path}` }, 'tok', new AbortController().signal);
+    const answer = await runCheck({ url: `${base}${path}` }, 'tok', new AbortController());
     expect(answer.outcome).toBe('active');
   });
 
