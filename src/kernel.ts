@@ -105,7 +105,8 @@ export function createKernel(o: Resolved, builtIn: readonly SessionSignal[]) {
   };
 
   const extendTo = (at: number) => {
-    const [before, tokenEnd] = [m, signalEnd()];
+    const before = m;
+    const tokenEnd = signalEnd();
     ctx.hear(at);
     m = extend(before, o, tokenEnd, at);
     if (endOf(m, o, tokenEnd) !== endOf(before, o, tokenEnd) || before.phase !== m.phase) {
@@ -165,7 +166,11 @@ export function createKernel(o: Resolved, builtIn: readonly SessionSignal[]) {
       return () => void (waiting.delete(key) && !waiting.size && run());
     },
     // While the signals start, the end they may find is not decided yet: the snapshot waits for run().
-    claims: (c, r) => { [claims, roles] = [c, r]; if (!starting) update(); },
+    claims: (c, r) => {
+      claims = c;
+      roles = r;
+      if (!starting) update();
+    },
     leader: true,
     shared: false,
     tell: NOOP,

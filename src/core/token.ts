@@ -1,6 +1,7 @@
 import { jwtDecode, InvalidTokenError } from 'jwt-decode';
 import type { JwtClaims } from '../types';
 import { message, type Problem } from '../errors';
+import { isObject } from '../options';
 
 export { InvalidTokenError };
 
@@ -12,20 +13,22 @@ export { InvalidTokenError };
  * `exp`/`iat`. A token without `exp` is valid.
  */
 export function decodeToken(token: unknown, where: Problem): JwtClaims {
-  let claims: unknown;
-  let problem: unknown;
+  let claims: JwtClaims;
   try {
     claims = jwtDecode(token as string);
-    // Claims that are not an object, or times that are not numbers, would give a session without an end.
-    const { exp, iat } = (claims ?? {}) as JwtClaims;
-    if (typeof claims != 'object' || !claims || Array.isArray(claims)) problem = __DEV__ && 'claims are not a JSON object';
-    else for (const [name, value] of [['exp', exp], ['iat', iat]] as const) if (value !== undefined && !Number.isFinite(value)) problem ||= __DEV__ && `\`${name}\` is not a number`;
   } catch (error) {
-    problem = __DEV__ ? String((error as Error).message).replace(/^Invalid token specified: /, '') : 1;
+    throw malformed(where, __DEV__ && String((error as Error).message).replace(/^Invalid token specified: /, ''));
   }
-  if (problem !== undefined) throw new InvalidTokenError(message(__DEV__ ? `${where} got a malformed JWT: ${problem}` : where));
-  return claims as JwtClaims;
+  // Claims that are not an object, or times that are not numbers, would give a session without an end.
+  if (!isObject(claims) || Array.isArray(claims)) throw malformed(where, __DEV__ && 'claims are not a JSON object');
+  for (const name of ['exp', 'iat'] as const) {
+    if (claims[name] !== undefined && !Number.isFinite(claims[name])) throw malformed(where, __DEV__ && `\`${name}\` is not a number`);
+  }
+  return claims;
 }
+
+/** The error of a malformed JWT given to `where` (in development, saying what is wrong with it). */
+const malformed = (where: Problem, problem: string | false) => new InvalidTokenError(message(__DEV__ ? `${where} got a malformed JWT: ${problem}` : where));
 
 /**
  * A short one-way fingerprint of a token (FNV-1a, 32 bits), kept in the shared record so that a new
@@ -42,6 +45,7 @@ export const toLocal = (at: number | undefined, skew: number): number => (at ===
 
 /** Whether two tokens' subjects (`sub`) say they are different users; a token without `sub` says nothing. */
 export const otherUser = (a: object | null | undefined, b: object | null | undefined): boolean => {
-  const [x, y] = [(a as JwtClaims | null)?.sub, (b as JwtClaims | null)?.sub];
+  const x = (a as JwtClaims | null)?.sub;
+  const y = (b as JwtClaims | null)?.sub;
   return x !== undefined && y !== undefined && x !== y;
 };

@@ -60,7 +60,8 @@ export function jwtToken(options: JwtTokenOptions = {}): JwtTokenSignal {
 
   const end = () => toLocal(claims?.exp === undefined ? serverEnd : claims.exp * 1000, skew);
   const setSkew = (value: number) => {
-    [skew, skewKnown] = [value, true];
+    skew = value;
+    skewKnown = true;
   };
   /**
    * `'auto'`: a token's `iat` is read as "issued just now", within ±5 min. Beyond that, or once its
@@ -75,7 +76,10 @@ export function jwtToken(options: JwtTokenOptions = {}): JwtTokenSignal {
   const apply = (next: string | null | undefined, where: Problem) => {
     const decoded = next == null ? null : decodeToken(next, where);
     const nextRoles = decoded ? readRoles(reader, decoded) : []; // may throw: before anything changes
-    [token, claims, roles, setAt] = [next ?? null, decoded, nextRoles, ctx?.now() ?? Date.now()];
+    token = next ?? null;
+    claims = decoded;
+    roles = nextRoles;
+    setAt = ctx?.now() ?? Date.now();
     learnSkew();
   };
   /** Tells the kernel and the other signals that this token is in use. */

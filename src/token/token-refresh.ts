@@ -128,7 +128,8 @@ export function tokenRefresh(refresh: (signal: AbortSignal) => Promise<string>, 
       // The app's call: after a scheduled refresh under way (never two at once); two at once share one.
       run = () => (refreshing && !forced ? refreshing.then(run, run) : attempt(true));
       bus.on('token', (next) => {
-        [token, exp, end, setAt] = [next.token, next.claims?.exp, next.end, next.at];
+        ({ token, end, at: setAt } = next);
+        exp = next.claims?.exp;
         backoff = 0;
         refreshAt = exp === undefined ? Infinity : end - before;
       });
