@@ -29,12 +29,12 @@ export function runCheck(check: CheckOptions, token: string | null, controller: 
   const { signal } = controller;
   // The check's own requests are not the app's: requestActivity() lets a fetch with this signal through untouched.
   checkSignals.add(signal);
-  const timer = globalThis.setTimeout(() => controller.abort(), CHECK_TIMEOUT);
+  const timer = setTimeout(() => controller.abort(), CHECK_TIMEOUT);
   return new Promise<CheckAnswer>((resolve) => {
     const unknown = () => resolve(UNKNOWN);
     signal.addEventListener('abort', unknown);
     ask(check, token, signal).then(resolve, unknown);
-  }).finally(() => globalThis.clearTimeout(timer));
+  }).finally(() => clearTimeout(timer));
 }
 
 /** Asks the server (or `check.request`); may throw, which is `'unknown'`. */

@@ -18,10 +18,10 @@ export function beforeExpire(save: (reason: ExpireReason) => Promise<void> | voi
         let timer: ReturnType<typeof setTimeout> | undefined;
         return Promise.race([
           Promise.resolve().then(() => save(reason)),
-          new Promise((resolve) => (timer = globalThis.setTimeout(resolve, timeout))),
+          new Promise((resolve) => (timer = setTimeout(resolve, timeout))),
         ])
           .catch((error) => ctx.emit('error', { error, during: 'beforeExpire' }))
-          .finally(() => globalThis.clearTimeout(timer)) as Promise<void>;
+          .finally(() => clearTimeout(timer)) as Promise<void>;
       },
     }),
   };

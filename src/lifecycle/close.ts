@@ -80,7 +80,7 @@ export function closeDetection(mode: 'browser' | 'tab', options: CloseDetectionO
           // Until the browser says whether another page is open, a session that may have closed is not 'active'.
           const known = closed ? ctx.wait() : () => {};
           // A lock manager that never answers must not hold the start: after a second, it cannot tell.
-          const counted = closed ? Promise.race([holders(name), new Promise<undefined>((resolve) => globalThis.setTimeout(resolve, 1_000))]) : holders(name);
+          const counted = closed ? Promise.race([holders(name), new Promise<undefined>((resolve) => setTimeout(resolve, 1_000))]) : holders(name);
           void counted.then((others) => {
             if (!live) return; // stopped (and maybe started again) meanwhile
             // Without Web Locks a close cannot be told from another open tab: never end on a guess.

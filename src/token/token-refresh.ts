@@ -63,8 +63,8 @@ export function tokenRefresh(refresh: (signal: AbortSignal) => Promise<string>, 
         const { signal } = controller;
         let timer: ReturnType<typeof setTimeout> | undefined;
         const giveUpIn = () => {
-          globalThis.clearTimeout(timer);
-          timer = globalThis.setTimeout(() => controller.abort(new DOMException(message(__DEV__ ? `refresh() still pending after ${timeout} ms, abandoned (it must not ask for the lock "${key}:refresh")` : 44), 'TimeoutError')), timeout);
+          clearTimeout(timer);
+          timer = setTimeout(() => controller.abort(new DOMException(message(__DEV__ ? `refresh() still pending after ${timeout} ms, abandoned (it must not ask for the lock "${key}:refresh")` : 44), 'TimeoutError')), timeout);
         };
         const abandoned = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
         abandoned.catch(() => {});
@@ -94,7 +94,7 @@ export function tokenRefresh(refresh: (signal: AbortSignal) => Promise<string>, 
         }, signal);
         forced = force;
         const done = (refreshing = Promise.race([task, abandoned]).finally(() => {
-          globalThis.clearTimeout(timer);
+          clearTimeout(timer);
           if (refreshing === done) refreshing = undefined;
         }));
         done.then(() => ctx.run(), () => {}); // re-arm for the new token (a failure re-arms below)
