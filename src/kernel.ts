@@ -70,8 +70,7 @@ export function createKernel(o: Resolved, builtIn: readonly SessionSignal[]) {
     const now = o.now();
     // After the wall clock was set back, this tab's own times are in the future: they count as now.
     [seen, mine, sampledAt] = [seen, mine, sampledAt].map((at) => Math.min(at, now)) as [number, number, number];
-    const before = m;
-    const tokenEnd = signalEnd();
+    const before = m, tokenEnd = signalEnd();
     m = step(before, o, tokenEnd, now, seen);
     if (m.phase === 'expired') return finish(m.reason!, true);
     bus.emit('run', now);
@@ -105,8 +104,7 @@ export function createKernel(o: Resolved, builtIn: readonly SessionSignal[]) {
   };
 
   const extendTo = (at: number) => {
-    const before = m;
-    const tokenEnd = signalEnd();
+    const before = m, tokenEnd = signalEnd();
     ctx.hear(at);
     m = extend(before, o, tokenEnd, at);
     if (endOf(m, o, tokenEnd) !== endOf(before, o, tokenEnd) || before.phase !== m.phase) {
@@ -132,11 +130,7 @@ export function createKernel(o: Resolved, builtIn: readonly SessionSignal[]) {
     endedAt = o.now();
     if (tell) ctx.tell({ k: 'end', reason }, { ended: reason, endedAt });
     halt();
-    const done = () => {
-      ending = false;
-      update();
-      events.emit('expired', { reason });
-    };
+    const done = () => void ((ending = false), update(), events.emit('expired', { reason }));
     const waits = hooks.map((h) => h.beforeEnd?.(reason)).filter(Boolean);
     if (waits.length) void Promise.all(waits).finally(done);
     else done();
@@ -166,17 +160,12 @@ export function createKernel(o: Resolved, builtIn: readonly SessionSignal[]) {
       return () => void (waiting.delete(key) && !waiting.size && run());
     },
     // While the signals start, the end they may find is not decided yet: the snapshot waits for run().
-    claims: (c, r) => {
-      claims = c;
-      roles = r;
-      if (!starting) update();
-    },
+    claims: (c, r) => { claims = c; roles = r; if (!starting) update(); },
     leader: true,
     shared: false,
     tell: NOOP,
     read: NOOP as () => undefined,
   };
-  // (The other tabs' news is the tabs signal's: a tab alone carries none of it.)
   /** What an activity source may tell besides activity (`requestActivity()`: the server's answers). */
   const activity = { proved: () => bus.emit('proved', o.now()), revoked: () => finish('revoked', true), dated: (serverTime: number) => bus.emit('dated', serverTime) };
   hooks = signals.map((signal) => signal.attach(ctx));
@@ -249,14 +238,14 @@ export function createKernel(o: Resolved, builtIn: readonly SessionSignal[]) {
     timer.clear(); // a timer armed before a sleep runs late by the time slept: arm it afresh
     run();
   }
+  /** The page is hidden (`final`: unloaded or `into` the back/forward cache, where nothing is started until it is restored). */
+  function hide(final: boolean, into = false) {
+    cached ||= into;
+    if (started) bus.emit('hide', { final, cached: into });
+  }
   /** Watches the page afresh, or (`on` false) no more. */
   function watch(on = true) {
     unwatch();
-    unwatch = on
-      ? watchPage(wake, (final, into = false) => {
-          cached ||= into; // into the back/forward cache: nothing is started until it is restored
-          if (started) bus.emit('hide', { final, cached: into });
-        })
-      : NOOP;
+    unwatch = on ? watchPage(wake, hide) : NOOP;
   }
 }

@@ -54,11 +54,9 @@ export interface TokenNews {
 
 /** What a server check learned of the server's clock. */
 export interface ServerTime {
-  /** The server's time (epoch ms), at the middle of the request. */
+  /** The server's time (epoch ms). */
   serverTime: number;
-  /** When the request was sent (local clock). */
-  sentAt: number;
-  /** When the answer came (local clock). */
+  /** The local time it was read at: the middle of the request. */
   at: number;
   /** Whether `serverTime` is only to the second (a `Date` header). */
   coarse: boolean;

@@ -59,7 +59,7 @@ export function serverCheck(options: CheckOptions): SessionSignal {
           retryAt = at + backoff;
         } else {
           proved(at);
-          if (serverTime !== undefined) bus.emit('serverTime', { serverTime, sentAt, at, coarse: !!coarse });
+          if (serverTime !== undefined) bus.emit('serverTime', { serverTime, at: (sentAt + at) / 2, coarse: !!coarse });
           if (expiresAt !== undefined) bus.emit('serverEnd', expiresAt);
           ctx.tell({ k: 'checked', at, result: outcome }, { provedAt: at });
         }

@@ -138,7 +138,7 @@ export function serverEvents(options: ServerEventsOptions): SessionSignal {
           return ctx.degrade(error(__DEV__ ? 'ignored a malformed server event' : 98), 'events');
         }
         if (type === 'revoked') return ctx.end('revoked', true);
-        if (serverTime !== undefined) bus.emit('serverTime', { serverTime, sentAt: at, at, coarse: false });
+        if (serverTime !== undefined) bus.emit('serverTime', { serverTime, at, coarse: false });
         if (expiresAt !== undefined) bus.emit('serverEnd', expiresAt);
         prove(at, expiresAt);
         ctx.run();

@@ -56,7 +56,8 @@ export function jwtToken(options: JwtTokenOptions = {}): JwtTokenSignal {
   let claims: JwtClaims | null = null;
   let roles: readonly string[] = [];
   let setAt = 0;
-  let ctx: SessionContext | undefined;
+  /** The session, once attached (`set()` and the news need it; reading the options does not). */
+  let ctx!: SessionContext;
 
   const end = () => toLocal(claims?.exp === undefined ? serverEnd : claims.exp * 1000, skew);
   const setSkew = (value: number) => {
@@ -84,17 +85,16 @@ export function jwtToken(options: JwtTokenOptions = {}): JwtTokenSignal {
   };
   /** Tells the kernel and the other signals that this token is in use. */
   const publish = () => {
-    ctx!.bus.emit('token', { token, claims, end: end(), at: setAt });
-    ctx!.claims(claims, roles);
+    ctx.bus.emit('token', { token, claims, end: end(), at: setAt });
+    ctx.claims(claims, roles);
   };
   /** The record's token fields. */
   const fields = () => ({ tokenExp: claims?.exp, tokenId: token === null ? undefined : fingerprint(token), skew: skewKnown ? skew : undefined, sub: sub() });
   /** A new token while started; `share`: tell the other tabs. */
   const changed = (share: boolean) => {
-    const c = ctx!;
-    if (share) c.tell({ k: 'token', token, skew }, fields());
-    c.run();
-    if (token !== null && c.phase().phase !== 'expired') c.emit('refreshed', { expiresAt: end() });
+    if (share) ctx.tell({ k: 'token', token, skew }, fields());
+    ctx.run();
+    if (token !== null && ctx.phase().phase !== 'expired') ctx.emit('refreshed', { expiresAt: end() });
   };
   const sub = () => (typeof claims?.sub === 'string' ? claims.sub : undefined);
   apply(options.token, __DEV__ ? 'option `token`' : 34);
@@ -104,11 +104,10 @@ export function jwtToken(options: JwtTokenOptions = {}): JwtTokenSignal {
     set(next, where = __DEV__ ? 'setToken()' : 35) {
       const before = claims;
       apply(next, where);
-      const c = ctx!;
       publish();
-      if (c.phase().phase === 'expired') return c.renew();
-      if (!c.started()) return;
-      if (otherUser(before, claims)) c.restart();
+      if (ctx.phase().phase === 'expired') return ctx.renew();
+      if (!ctx.started()) return;
+      if (otherUser(before, claims)) ctx.restart();
       changed(true);
     },
     attach(context) {
@@ -137,7 +136,7 @@ export function jwtToken(options: JwtTokenOptions = {}): JwtTokenSignal {
         setSkew(coarse ? measured + 500 : measured);
         context.tell({ k: 'skew', skew }, { skew });
       };
-      bus.on('serverTime', ({ serverTime, sentAt, at, coarse }) => learn(serverTime, (sentAt + at) / 2, coarse));
+      bus.on('serverTime', ({ serverTime, at, coarse }) => learn(serverTime, at, coarse));
       bus.on('dated', (serverTime) => learn(serverTime as number, context.now(), true, true));
       bus.on('serverEnd', (at) => {
         if (claims?.exp === undefined) serverEnd = at;
