@@ -9,20 +9,20 @@
  * existed (it must never grow past it).
  */
 export const USAGES = [
-  ['idle + warning, DOM activity, one tab', { target: 2_500, budget: 3_150, devBudget: 3_667 }, `
+  ['idle + warning, DOM activity, one tab', { target: 2_500, budget: 3_030, devBudget: 3_667 }, `
     import { SessionCore } from 'sessionwarden';
     const session = new SessionCore({ idleTimeout: 15 * 60_000, warnBefore: 60_000 });
     session.on('warning', ({ expiresAt }) => console.log(expiresAt));
     session.on('expired', () => location.assign('/'));
     session.start();`],
-  ['README quick start: token, roles, tabs, lifecycle, server check', { target: 5_700, budget: 6_910, devBudget: 7_954 }, `
+  ['README quick start: token, roles, tabs, lifecycle, server check', { target: 5_700, budget: 6_780, devBudget: 7_954 }, `
     import { SessionManager, serverCheck } from 'sessionwarden';
     const session = new SessionManager({ token: window.jwt, check: serverCheck({ url: '/api/session' }), permissions: { editor: ['posts:edit'] } });
     session.on('warning', ({ expiresAt }) => console.log(expiresAt));
     session.on('expired', () => location.assign('/'));
     session.start();
     console.log(session.can('posts:edit'));`],
-  ['every signal SPEC.md offers', { target: 7_500, budget: 8_435, devBudget: 9_660 }, `
+  ['every signal SPEC.md offers', { target: 7_500, budget: 8_330, devBudget: 9_660 }, `
     import { SessionManager, beforeExpire, closeDetection, domActivity, requestActivity, serverCheck, tokenRefresh } from 'sessionwarden';
     const session = new SessionManager({
       token: window.jwt,
@@ -41,7 +41,7 @@ export const USAGES = [
 
 // The last usage, with sign-out pushed by the server (issue 17, beyond SPEC.md's signals).
 const [, , every] = USAGES.at(-1);
-USAGES.push(['every signal, and sign-out pushed by the server (serverEvents)', { target: null, budget: 9_630, devBudget: 10_963 }, every
+USAGES.push(['every signal, and sign-out pushed by the server (serverEvents)', { target: null, budget: 9_450, devBudget: 10_963 }, every
   .replace('serverCheck,', 'serverCheck, serverEvents,')
   .replace("permissions: { editor", "signals: [serverEvents({ url: '/api/events' })],\n      permissions: { editor")]);
 
