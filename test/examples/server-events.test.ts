@@ -52,7 +52,7 @@ describe('GET /api/events', () => {
     const { cookie, token } = await s.login('editor');
     expect((await s.req('/api/events', { origin: null })).status).toBe(401);
     expect((await s.req('/api/events', { origin: null, token })).status).toBe(401);
-    expect((await s.req('/api/events', { origin: null, cookie: 'sw_refresh=forged' })).status).toBe(401);
+    expect((await s.req('/api/events', { origin: null, cookie: '__Host-sw_refresh=forged' })).status).toBe(401);
     await s.refresh(cookie);
     s.advance(31_000); // the old value, past the rotation grace: replayed
     expect((await s.req('/api/events', { origin: null, cookie })).status).toBe(401);
