@@ -16,7 +16,7 @@ export interface RedisStoreOptions {
 
 /** The Redis store: a {@link SessionStore}, plus its connections. */
 export interface RedisStore extends SessionStore {
-  /** Resolves once both connections are up and the ended-session channel is subscribed. */
+  /** Resolves once both connections are up, the ended-session channel is subscribed, and Redis's persistence was looked at. */
   readonly ready: Promise<void>;
   /** Closes both connections. */
   close(): Promise<void>;
@@ -64,9 +64,7 @@ function createRedisStore(url: string, prefix: string, timeout: number, now: () 
   const client = connect(url, 'redis');
   const subscriber = connect(url, 'redis (pub/sub)');
   const channel = `${prefix}ended`;
-  const ready = Promise.all([client.connect(), subscriber.connect().then(() => subscriber.subscribe(channel, (message) => onEnd(message.slice(2), message.startsWith('r:'))))]).then(() => {
-    void warnWithoutAof();
-  });
+  const ready = Promise.all([client.connect(), subscriber.connect().then(() => subscriber.subscribe(channel, (message) => onEnd(message.slice(2), message.startsWith('r:'))))]).then(() => warnWithoutAof());
 
   /** Redis's answer within `timeout`, or a `StoreUnavailableError`; a late answer is dropped, a late failure too. */
   const call = <T>(work: Promise<T>): Promise<T> =>

@@ -102,12 +102,12 @@ export async function startRedis({ persistence = 'aof' }: { persistence?: 'aof' 
   };
 }
 
-/** `REDIS_URL`'s Redis, or a fresh redis-server on a free loopback port, without persistence. */
+/** `REDIS_URL`'s Redis, or a fresh redis-server on a free loopback port, configured as docs/server.md asks (AOF, fsync at every write). */
 export async function useRedis(): Promise<{ url: string; stop: () => Promise<void> }> {
   if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: async () => {} };
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'sessionwarden-redis-'));
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     await printed(child, 'Ready to accept connections');
   } catch (error) {
