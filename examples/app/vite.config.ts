@@ -5,9 +5,11 @@ import react from '@vitejs/plugin-react';
 const src = (path: string) => fileURLToPath(new URL(`../../src/${path}`, import.meta.url));
 
 // The demo runs the library from source: no build of the package is needed first.
-export default defineConfig({
+export default defineConfig(({ mode }) => ({
   root: fileURLToPath(new URL('.', import.meta.url)),
   plugins: [react()],
+  // `vite build --mode test`: the app takes its timings from the URL (`?idle=`, `?warn=`, `?grace=`); no other build does.
+  define: { __DEMO_TEST_BUILD__: JSON.stringify(mode === 'test') },
   resolve: {
     alias: [
       { find: /^sessionwarden$/, replacement: src('index.ts') },
@@ -16,4 +18,4 @@ export default defineConfig({
     ],
   },
   build: { outDir: 'dist', emptyOutDir: true },
-});
+}));
