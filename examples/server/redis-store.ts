@@ -66,20 +66,25 @@ function createRedisStore(url: string, prefix: string, timeout: number, now: () 
   const channel = `${prefix}ended`;
   const ready = Promise.all([client.connect(), subscriber.connect().then(() => subscriber.subscribe(channel, (message) => onEnd(message.slice(2), message.startsWith('r:'))))]).then(() => warnWithoutAof());
 
-  /** Redis's answer within `timeout`, or a `StoreUnavailableError`; a late answer is dropped, a late failure too. */
-  const call = <T>(work: Promise<T>): Promise<T> =>
+  /**
+   * Redis's answer within `timeout`, or a `StoreUnavailableError`: at once while disconnected (a
+   * transaction would otherwise wait for the reconnect), else past the timeout (Redis stalled). A late
+   * answer is dropped, a late failure too.
+   */
+  const call = <T>(send: () => Promise<T>): Promise<T> =>
     new Promise<T>((resolve, reject) => {
+      if (!client.isReady) return reject(new StoreUnavailableError('redis: not connected'));
       const timer = setTimeout(() => reject(new StoreUnavailableError(`redis: no answer within ${timeout} ms`)), timeout);
-      work.then(
-        (value) => (clearTimeout(timer), resolve(value)),
-        (error: unknown) => (clearTimeout(timer), reject(new StoreUnavailableError(`redis: ${(error as Error)?.name ?? 'error'}`, { cause: error }))),
-      );
+      const failed = (error: unknown) => (clearTimeout(timer), reject(new StoreUnavailableError(`redis: ${(error as Error)?.name ?? 'error'}`, { cause: error })));
+      Promise.resolve()
+        .then(send)
+        .then((value) => (clearTimeout(timer), resolve(value)), failed);
     });
 
   /** Without the AOF, a restart loads the last snapshot: revocations made since come undone. */
   const warnWithoutAof = async () => {
     try {
-      const { appendonly } = (await call(client.configGet('appendonly'))) as Record<string, string>;
+      const { appendonly } = (await call(() => client.configGet('appendonly'))) as Record<string, string>;
       if (appendonly === 'no') console.warn('redis: appendonly is off, so a restart brings back sessions revoked since the last snapshot; run Redis with --appendonly yes --appendfsync always');
     } catch {
       // CONFIG is often disabled on managed Redis: its persistence is then the provider's to state
@@ -96,7 +101,7 @@ function createRedisStore(url: string, prefix: string, timeout: number, now: () 
 
   /** Deletes a session and publishes its end: `e:<id>`, or `r:<id>` when it was replaced by a new sign-in. */
   const remove = async (session: ServerSession, replaced = false) => {
-    await call(
+    await call(() =>
       client
         .multi()
         .del([sessionKey(session.id), refreshesKey(session.id), ...session.refreshes.map((r) => valueKey(r.value))])
@@ -109,7 +114,7 @@ function createRedisStore(url: string, prefix: string, timeout: number, now: () 
   /** The live session with this id; one that ran out is deleted here, on access (and its end published). */
   const get = async (id: unknown): Promise<ServerSession | undefined> => {
     if (typeof id !== 'string') return undefined;
-    const [fields, refreshes] = (await call(client.multi().hGetAll(sessionKey(id)).lRange(refreshesKey(id), 0, -1).exec())) as unknown as [Record<string, string>, string[]];
+    const [fields, refreshes] = (await call(() => client.multi().hGetAll(sessionKey(id)).lRange(refreshesKey(id), 0, -1).exec())) as unknown as [Record<string, string>, string[]];
     if (!fields?.username) return undefined;
     const session: ServerSession = {
       id,
@@ -130,7 +135,7 @@ function createRedisStore(url: string, prefix: string, timeout: number, now: () 
     const refresh = { value: randomId(), issuedAt: now() };
     session.refreshes.push(refresh);
     session.refreshes.splice(0, session.refreshes.length - KEPT_REFRESH_VALUES);
-    await call(
+    await call(() =>
       client
         .multi()
         .rPush(refreshesKey(session.id), JSON.stringify(refresh))
@@ -144,16 +149,16 @@ function createRedisStore(url: string, prefix: string, timeout: number, now: () 
 
   /** The user's live sessions, oldest first; ids of sessions gone are dropped from the set on the way. */
   const sessionsOf = async (username: string) => {
-    const ids = await call(client.zRange(userKey(username), 0, -1));
+    const ids = await call(() => client.zRange(userKey(username), 0, -1));
     const sessions = await Promise.all(ids.map(get));
     const gone = ids.filter((_, i) => !sessions[i]);
-    if (gone.length) await call(client.zRem(userKey(username), gone));
+    if (gone.length) await call(() => client.zRem(userKey(username), gone));
     return sessions.filter((session): session is ServerSession => session !== undefined);
   };
 
   /** A field written to a session that may have ended meanwhile would make a key without a TTL: give it one. */
   const writeField = (session: ServerSession, write: ReturnType<typeof client.multi>) =>
-    call(write.pExpire(sessionKey(session.id), ttl(session)).exec());
+    call(() => write.pExpire(sessionKey(session.id), ttl(session)).exec());
 
   return {
     ready,
@@ -161,7 +166,7 @@ function createRedisStore(url: string, prefix: string, timeout: number, now: () 
     async create(username, { remember, maxAge, limit = Infinity }) {
       const at = now();
       const session: ServerSession = { id: randomId(), username, createdAt: at, remember, expiresAt: at + maxAge, refreshes: [], lastSeen: at };
-      const replies = (await call(
+      const replies = (await call(() =>
         client
           .multi()
           .hSet(sessionKey(session.id), { username, createdAt: at, remember: remember ? '1' : '0', expiresAt: session.expiresAt, lastSeen: at })
@@ -182,7 +187,7 @@ function createRedisStore(url: string, prefix: string, timeout: number, now: () 
       return session;
     },
     async byRefresh(value): Promise<RefreshLookup | undefined> {
-      const session = value ? await get(await call(client.get(valueKey(value)))) : undefined;
+      const session = value ? await get(await call(() => client.get(valueKey(value)))) : undefined;
       const index = session?.refreshes.findIndex((r) => r.value === value) ?? -1;
       // A value trimmed off the list (older than the kept ones) is simply unknown, as in memory.
       if (!session || index < 0) return undefined;
@@ -199,7 +204,7 @@ function createRedisStore(url: string, prefix: string, timeout: number, now: () 
     },
     async alive(session) {
       session.closingAt = undefined;
-      await call(client.hDel(sessionKey(session.id), 'closingAt'));
+      await call(() => client.hDel(sessionKey(session.id), 'closingAt'));
     },
     async markClosing(session) {
       session.closingAt = now();
@@ -218,7 +223,7 @@ function createRedisStore(url: string, prefix: string, timeout: number, now: () 
       let dropped = 0;
       let cursor = '0';
       do {
-        const page = await call(client.scan(cursor, { MATCH: `${prefix}session:*`, COUNT: 200 }));
+        const page = await call(() => client.scan(cursor, { MATCH: `${prefix}session:*`, COUNT: 200 }));
         cursor = String(page.cursor);
         for (const key of page.keys) {
           const id = key.slice(`${prefix}session:`.length);
