@@ -20,14 +20,16 @@ import { build } from 'esbuild';
 import { withLoadSection } from './load-section.mjs';
 
 const ORDINARY = 200;
+/** Redis's `appendfsync`: `always` (docs/server.md), or `everysec` to compare (FSYNC=everysec). */
+const FSYNC = process.env.FSYNC || 'always';
 const VICTIMS = 40;
 const FILE_LIMIT = 1_024;
-const FLOOD_SECONDS = 20;
+const FLOOD_SECONDS = Number(process.env.FLOOD_SECONDS || 20);
 const OUTAGE_SECONDS = 12;
 /** Redis stays down this long after the kill before it is started again. */
 const DOWN_MS = 2_000;
 /** The attacker: sign-ins and stream opens per second (the review saw ~70 and ~200), over this many connections each. */
-const ATTACK = { signIns: 300, streams: 300, signInConnections: 50, streamConnections: 100, address: '203.0.113.66' };
+const ATTACK = { signIns: Number(process.env.ATTACK_SIGNINS || 300), streams: Number(process.env.ATTACK_STREAMS || 300), signInConnections: 50, streamConnections: 100, address: '203.0.113.66' };
 
 const freePort = () =>
   new Promise((resolve) => {
@@ -59,7 +61,7 @@ const printed = (child, pattern) =>
 /** redis-server with the persistence docs/server.md asks for; `kill()` is `kill -9`, `restart()` loads its AOF. */
 async function startRedis(dir) {
   const port = await freePort();
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir];
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', FSYNC, '--dir', dir];
   let child;
   const launch = async () => {
     child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -109,7 +111,9 @@ function sampler(pid) {
     try {
       const fds = readdirSync(`/proc/${pid}/fd`).length;
       const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
-      return { fds, rss };
+      // utime + stime (fields 14 and 15, in clock ticks of 10 ms), after the command name's parentheses.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return { fds, rss, cpuMs: (Number(fields[11]) + Number(fields[12])) * 10, at: performance.now() };
     } catch {
       return undefined; // gone
     }
@@ -274,10 +278,12 @@ async function main() {
 
     // 1. The flood.
     const streamed = [];
+    const floodStart = sample.now();
     const flood = attack(url, FLOOD_SECONDS);
     const users = await ordinaryLoad(url, ordinary, FLOOD_SECONDS, { firstSignIn: true, onSignedIn: (u) => streamed.push(holdStream(url, u)) });
     const [signIns, streams] = await flood;
     const afterFlood = sample.now();
+    const floodCpu = (afterFlood.cpuMs - floodStart.cpuMs) / (afterFlood.at - floodStart.at);
     const userCounts = statuses(users);
     const userErrors = total(userCounts) - (userCounts['200'] ?? 0) + users.errors + users.timeouts;
     const openStreams = ordinary.filter((u) => u.stream && !u.stream.closed && u.stream.status === 200).length;
@@ -303,7 +309,10 @@ async function main() {
     await Promise.all(lanes);
     await delay(DOWN_MS); // a benchmark may wait: Redis stays down a while, as it would in a real restart
     await redis.restart();
-    await until(async () => { const s = await call(url, '/api/session', ordinary[0]).then((r) => r.status, () => 0); if (process.env.DEBUG) console.log('status', s, server.errors().slice(-300)); return s === 200; }, 'the server to answer again');
+    let probe;
+    await until(async () => (probe = await call(url, '/api/session', admin).then((r) => r.status, (e) => e.name)) === 200, 'the server to answer again', 30_000).catch((error) => {
+      throw new Error(`${error.message} (last answer: ${probe}; the server said: ${server.errors().slice(-500)})`);
+    });
     backAt = performance.now();
     // What was refused while Redis was down is retried, as a client would (each until acknowledged).
     for (const [u, r] of revoked) {
@@ -345,7 +354,7 @@ async function main() {
     const lines = [
       '## The demo server under a flood and a Redis failure (`bench/load.mjs`, `npm run bench:load`)',
       '',
-      `Machine: ${os.cpus()[0]?.model ?? 'unknown'}, ${os.cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}. One server process (\`examples/server/main.ts\`, \`NODE_ENV=production\`) under \`ulimit -n ${FILE_LIMIT}\`: a \`503\` past ${server.busy} open connections, new connections dropped past ${server.drop} (derived from the limit). Redis 7 on loopback with \`appendonly yes\`, \`appendfsync always\`. Load: autocannon ${JSON.parse(readFileSync('node_modules/autocannon/package.json', 'utf8')).version}, in the same machine.`,
+      `Machine: ${os.cpus()[0]?.model ?? 'unknown'}, ${os.cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}. One server process (\`examples/server/main.ts\`, \`NODE_ENV=production\`) under \`ulimit -n ${FILE_LIMIT}\`: a \`503\` past ${server.busy} open connections, new connections dropped past ${server.drop} (derived from the limit). Redis 7 on loopback with \`appendonly yes\`, \`appendfsync ${FSYNC}\`. Load: autocannon ${JSON.parse(readFileSync('node_modules/autocannon/package.json', 'utf8')).version}, in the same machine.`,
       '',
       `**1. The flood (${FLOOD_SECONDS} s).** ${ORDINARY} ordinary users, each from its own address (behind one trusted proxy: \`X-Forwarded-For\`), sign in, then check (\`GET /api/session\`) and refresh (\`POST /api/refresh\`) in turn, one request a second each, and each holds one event stream. Meanwhile one account (one address) posts ${ATTACK.signIns} sign-ins a second over ${ATTACK.signInConnections} connections and opens ${ATTACK.streams} event streams a second over ${ATTACK.streamConnections}, with the cookies its sign-ins get.`,
       '',
@@ -362,6 +371,7 @@ async function main() {
       `| server process | at start | after the flood | most during the run | at the end |`,
       '|---|---|---|---|---|',
       `| open files (/proc/<pid>/fd) | ${sample.first.fds} | ${afterFlood?.fds} | ${sample.max.fds} | ${end?.fds} |`,
+      `| CPU (share of one core, during the flood) | | ${(100 * floodCpu).toFixed(0)} % | | |`,
       `| RSS (MB) | ${mb(sample.first.rss)} | ${mb(afterFlood?.rss ?? 0)} | ${mb(sample.max.rss)} | ${mb(end?.rss ?? 0)} |`,
       '',
       `**2. Redis killed and restarted (${OUTAGE_SECONDS} s of the same ordinary load, the streams held).** An admin revokes ${VICTIMS} other users (\`POST /api/admin/revoke\`), two at a time, each holding an event stream; Redis gets \`kill -9\` after the 10th acknowledged revocation, stays down ${DOWN_MS / 1000} s, and restarts on its AOF. Revocations refused meanwhile are retried until acknowledged, as a client would.`,
