@@ -223,7 +223,7 @@ function ordinaryLoad(url, users, seconds, { firstSignIn, onSignedIn }) {
   return autocannon({ url, connections: users.length, connectionRate: 1, duration: seconds, requests, timeout: 10 });
 }
 
-/** The attacker's flood: sign-ins and event streams of one account, from one address, at fixed rates. */
+/** The attacker's flood: sign-ins and event streams of one account, from one address, at fixed rates (run in its own process). */
 function attack(url, seconds) {
   const cookies = [];
   const headers = { origin: url, 'x-forwarded-for': ATTACK.address };
@@ -254,6 +254,17 @@ function attack(url, seconds) {
   return Promise.all([signIns, streams]);
 }
 
+/**
+ * The attacker runs in a process of its own, as it would on a machine of its own: its load generator
+ * then does not slow down the one that measures the ordinary users. Resolves with its two results.
+ */
+function attackFrom(url, seconds) {
+  const child = spawn(process.execPath, [new URL(import.meta.url).pathname, '--attacker', url, String(seconds)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (chunk) => void (out += chunk));
+  return new Promise((resolve, reject) => child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`the attacker exited with ${code}`)))));
+}
+
 const statuses = (result) => Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, { count }]) => [code, Number(count)]));
 const total = (counts) => Object.values(counts).reduce((sum, n) => sum + n, 0);
 const share = (part, whole) => (whole ? `${((100 * part) / whole).toFixed(1)} %` : 'n/a');
@@ -264,6 +275,7 @@ const percentile = (values, p) => {
 };
 
 async function main() {
+  const loadBefore = os.loadavg()[0];
   mkdirSync('bench/.tmp', { recursive: true });
   const dir = mkdtempSync(join('bench/.tmp', 'load-'));
   const redisDir = mkdtempSync(join(tmpdir(), 'sessionwarden-load-redis-'));
@@ -279,7 +291,7 @@ async function main() {
     // 1. The flood.
     const streamed = [];
     const floodStart = sample.now();
-    const flood = attack(url, FLOOD_SECONDS);
+    const flood = attackFrom(url, FLOOD_SECONDS);
     const users = await ordinaryLoad(url, ordinary, FLOOD_SECONDS, { firstSignIn: true, onSignedIn: (u) => streamed.push(holdStream(url, u)) });
     const [signIns, streams] = await flood;
     const afterFlood = sample.now();
@@ -354,7 +366,7 @@ async function main() {
     const lines = [
       '## The demo server under a flood and a Redis failure (`bench/load.mjs`, `npm run bench:load`)',
       '',
-      `Machine: ${os.cpus()[0]?.model ?? 'unknown'}, ${os.cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}. One server process (\`examples/server/main.ts\`, \`NODE_ENV=production\`) under \`ulimit -n ${FILE_LIMIT}\`: a \`503\` past ${server.busy} open connections, new connections dropped past ${server.drop} (derived from the limit). Redis 7 on loopback with \`appendonly yes\`, \`appendfsync ${FSYNC}\`. Load: autocannon ${JSON.parse(readFileSync('node_modules/autocannon/package.json', 'utf8')).version}, in the same machine.`,
+      `Machine: ${os.cpus()[0]?.model ?? 'unknown'}, ${os.cpus().length} cores (load average ${loadBefore.toFixed(1)} when the run began), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}. One server process (\`examples/server/main.ts\`, \`NODE_ENV=production\`) under \`ulimit -n ${FILE_LIMIT}\`: a \`503\` past ${server.busy} open connections, new connections dropped past ${server.drop} (derived from the limit). Redis 7 on loopback with \`appendonly yes\`, \`appendfsync ${FSYNC}\`. Load: autocannon ${JSON.parse(readFileSync('node_modules/autocannon/package.json', 'utf8')).version} on the same machine, the attacker in a process of its own.`,
       '',
       `**1. The flood (${FLOOD_SECONDS} s).** ${ORDINARY} ordinary users, each from its own address (behind one trusted proxy: \`X-Forwarded-For\`), sign in, then check (\`GET /api/session\`) and refresh (\`POST /api/refresh\`) in turn, one request a second each, and each holds one event stream. Meanwhile one account (one address) posts ${ATTACK.signIns} sign-ins a second over ${ATTACK.signInConnections} connections and opens ${ATTACK.streams} event streams a second over ${ATTACK.streamConnections}, with the cookies its sign-ins get.`,
       '',
@@ -397,4 +409,9 @@ async function main() {
   }
 }
 
-await main();
+if (process.argv[2] === '--attacker') {
+  const [signIns, streams] = await attack(process.argv[3], Number(process.argv[4]));
+  process.stdout.write(JSON.stringify([{ statusCodeStats: signIns.statusCodeStats }, { statusCodeStats: streams.statusCodeStats }]));
+} else {
+  await main();
+}
