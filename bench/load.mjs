@@ -56,6 +56,7 @@ const printed = (child, pattern) =>
       if (match) resolve(match);
     });
     child.on('exit', (code) => reject(new Error(`${child.spawnfile} exited (${code}): ${out.slice(-300)}`)));
+    child.on('error', (error) => reject(new Error(`${child.spawnfile} did not start (${error.code}); the benchmark needs redis-server (apt-get install -y redis-server)`)));
   });
 
 /** redis-server with the persistence docs/server.md asks for; `kill()` is `kill -9`, `restart()` loads its AOF. */
