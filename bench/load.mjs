@@ -94,6 +94,14 @@ async function startServer(dir, redisUrl) {
   writeFileSync(program, `import { start } from ${JSON.stringify(pathToFileURL(file).href)};
 const running = start({ port: 0, quiet: true, trustProxy: 1, users: JSON.parse(process.env.LOAD_USERS) });
 running.ready.then((url) => console.log(\`listening \${url} \${process.pid} \${running.connections.busy} \${running.connections.drop}\`));
+// The event loop's delay, each second: how long a ready answer waited for the process to run.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+const delays = monitorEventLoopDelay({ resolution: 10 });
+delays.enable();
+setInterval(() => {
+  console.log(\`delay \${(delays.percentile(99) / 1e6).toFixed(0)} \${(delays.max / 1e6).toFixed(0)}\`);
+  delays.reset();
+}, 1_000).unref();
 `);
   // node_modules is found from the bundle's directory: run it from here.
   const child = spawn('/bin/sh', ['-c', `ulimit -n ${FILE_LIMIT} && exec "$0" "$1"`, process.execPath, program], {
@@ -103,7 +111,11 @@ running.ready.then((url) => console.log(\`listening \${url} \${process.pid} \${r
   let errors = '';
   child.stderr.on('data', (chunk) => void (errors += chunk));
   const [, url, pid, busy, drop] = await printed(child, /listening (\S+) (\d+) (\d+) (\d+)/);
-  return { url: url.replace('localhost', '127.0.0.1'), pid: Number(pid), busy: Number(busy), drop: Number(drop), child, errors: () => errors };
+  const delays = []; // [p99, max] of the event loop's delay, each second
+  child.stdout.on('data', (chunk) => {
+    for (const [, p99, max] of String(chunk).matchAll(/delay (\d+) (\d+)/g)) delays.push([Number(p99), Number(max)]);
+  });
+  return { delays, url: url.replace('localhost', '127.0.0.1'), pid: Number(pid), busy: Number(busy), drop: Number(drop), child, errors: () => errors };
 }
 
 /** Open files and RSS of a process, sampled every 100 ms (from /proc, not through the server). */
@@ -187,12 +199,33 @@ function holdStream(url, u) {
   return (u.stream = stream);
 }
 
+/** Users arrive in this many groups, 100 ms apart, rather than all in the same millisecond. */
+const GROUPS = 10;
+
 /**
  * The ordinary users' load, with autocannon: one connection per user, one request a second each. The
  * first request signs the user in (`firstSignIn`) or checks; then check and refresh alternate, with
- * the token and the rotating cookie each answer brings.
+ * the token and the rotating cookie each answer brings. The users come in `GROUPS` autocannon
+ * instances started 100 ms apart; every answer's time is kept, so the percentiles cover them all.
  */
-function ordinaryLoad(url, users, seconds, { firstSignIn, onSignedIn }) {
+async function ordinaryLoad(url, users, seconds, options) {
+  const size = Math.ceil(users.length / GROUPS);
+  const times = [];
+  const runs = [];
+  for (let g = 0; g < GROUPS; g++) {
+    const instance = ordinaryGroup(url, users.slice(g * size, (g + 1) * size), seconds, options);
+    instance.on('response', (client, status, bytes, ms) => times.push(ms));
+    runs.push(instance);
+    await delay(100);
+  }
+  const results = await Promise.all(runs);
+  const counts = {};
+  for (const result of results) for (const [code, n] of Object.entries(statuses(result))) counts[code] = (counts[code] ?? 0) + n;
+  const sum = (key) => results.reduce((total, result) => total + result[key], 0);
+  return { counts, errors: sum('errors'), timeouts: sum('timeouts'), latency: { p50: percentile(times, 50), p99: percentile(times, 99), max: Math.max(...times) } };
+}
+
+function ordinaryGroup(url, users, seconds, { firstSignIn, onSignedIn }) {
   let next = 0;
   const base = (u) => ({ origin: url, 'x-forwarded-for': u.address });
   const first = {
@@ -292,12 +325,17 @@ async function main() {
     // 1. The flood.
     const streamed = [];
     const floodStart = sample.now();
+    const delaysFrom = server.delays.length;
     const flood = attackFrom(url, FLOOD_SECONDS);
     const users = await ordinaryLoad(url, ordinary, FLOOD_SECONDS, { firstSignIn: true, onSignedIn: (u) => streamed.push(holdStream(url, u)) });
     const [signIns, streams] = await flood;
     const afterFlood = sample.now();
+    const floodDelays = server.delays.slice(delaysFrom);
     const floodCpu = (afterFlood.cpuMs - floodStart.cpuMs) / (afterFlood.at - floodStart.at);
-    const userCounts = statuses(users);
+    // CPU time per answer: what the server needs, whatever else runs on the machine.
+    const answered = total(users.counts) + total(statuses(signIns)) + total(statuses(streams)) + streamed.length;
+    const cpuPerAnswer = (afterFlood.cpuMs - floodStart.cpuMs) / answered;
+    const userCounts = users.counts;
     const userErrors = total(userCounts) - (userCounts['200'] ?? 0) + users.errors + users.timeouts;
     const openStreams = ordinary.filter((u) => u.stream && !u.stream.closed && u.stream.status === 200).length;
 
@@ -333,7 +371,7 @@ async function main() {
       await until(async () => (await revoke(u)) === 200, `the revocation of ${u.username} to be acknowledged`);
     }
     const outageResult = await outage;
-    const outageCounts = statuses(outageResult);
+    const outageCounts = outageResult.counts;
 
     // Nothing lost: every revocation holds (check, refresh, stream), every ordinary session lives on.
     const holds = [];
@@ -369,11 +407,11 @@ async function main() {
       '',
       `Machine: ${os.cpus()[0]?.model ?? 'unknown'}, ${os.cpus().length} cores (load average ${loadBefore.toFixed(1)} when the run began), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}. One server process (\`examples/server/main.ts\`, \`NODE_ENV=production\`) under \`ulimit -n ${FILE_LIMIT}\`: a \`503\` past ${server.busy} open connections, new connections dropped past ${server.drop} (derived from the limit). Redis 7 on loopback with \`appendonly yes\`, \`appendfsync ${FSYNC}\`. Load: autocannon ${JSON.parse(readFileSync('node_modules/autocannon/package.json', 'utf8')).version} on the same machine, the attacker in a process of its own.`,
       '',
-      `**1. The flood (${FLOOD_SECONDS} s).** ${ORDINARY} ordinary users, each from its own address (behind one trusted proxy: \`X-Forwarded-For\`), sign in, then check (\`GET /api/session\`) and refresh (\`POST /api/refresh\`) in turn, one request a second each, and each holds one event stream. Meanwhile one account (one address) posts ${ATTACK.signIns} sign-ins a second over ${ATTACK.signInConnections} connections and opens ${ATTACK.streams} event streams a second over ${ATTACK.streamConnections}, with the cookies its sign-ins get.`,
+      `**1. The flood (${FLOOD_SECONDS} s).** ${ORDINARY} ordinary users, each from its own address (behind one trusted proxy: \`X-Forwarded-For\`), sign in (in ${GROUPS} groups, 100 ms apart), then check (\`GET /api/session\`) and refresh (\`POST /api/refresh\`) in turn, one request a second each, and each holds one event stream opened after its sign-in. Meanwhile one account (one address) posts ${ATTACK.signIns} sign-ins a second over ${ATTACK.signInConnections} connections and opens ${ATTACK.streams} event streams a second over ${ATTACK.streamConnections}, with the cookies its sign-ins get.`,
       '',
       '| ordinary users | requests | p50 (ms) | p99 (ms) | max (ms) | errors (non-2xx, failed, timed out) |',
       '|---|---|---|---|---|---|',
-      `| sign in, check, refresh | ${total(userCounts)} | ${lat.p50} | ${lat.p99} | ${lat.max} | ${userErrors} (${share(userErrors, total(userCounts))}) |`,
+      `| sign in, check, refresh | ${total(userCounts)} | ${lat.p50.toFixed(0)} | ${lat.p99.toFixed(0)} | ${lat.max.toFixed(0)} | ${userErrors} (${share(userErrors, total(userCounts))}) |`,
       `| event streams (time to the first event) | ${streamed.length} opened, ${openStreams} still open at the end | ${percentile(firstEvents, 50)?.toFixed(0)} | ${percentile(firstEvents, 99)?.toFixed(0)} | ${Math.max(...firstEvents).toFixed(0)} | ${streamed.length - openStreams} |`,
       '',
       '| the attacker | answers | 200 | 401 | 429 (rate or bound) | 503 | refused (429 + 503) |',
@@ -384,15 +422,18 @@ async function main() {
       `| server process | at start | after the flood | most during the run | at the end |`,
       '|---|---|---|---|---|',
       `| open files (/proc/<pid>/fd) | ${sample.first.fds} | ${afterFlood?.fds} | ${sample.max.fds} | ${end?.fds} |`,
-      `| CPU (share of one core, during the flood) | | ${(100 * floodCpu).toFixed(0)} % | | |`,
+      `| CPU during the flood: share of one core, and per answer | | ${(100 * floodCpu).toFixed(0)} %, ${cpuPerAnswer.toFixed(2)} ms | | |`,
+      `| event loop delay, the worst second's p99 / max (ms) | | ${Math.max(...floodDelays.map((d) => d[0]))} / ${Math.max(...floodDelays.map((d) => d[1]))} | | |`,
       `| RSS (MB) | ${mb(sample.first.rss)} | ${mb(afterFlood?.rss ?? 0)} | ${mb(sample.max.rss)} | ${mb(end?.rss ?? 0)} |`,
       '',
       `**2. Redis killed and restarted (${OUTAGE_SECONDS} s of the same ordinary load, the streams held).** An admin revokes ${VICTIMS} other users (\`POST /api/admin/revoke\`), two at a time, each holding an event stream; Redis gets \`kill -9\` after the 10th acknowledged revocation, stays down ${DOWN_MS / 1000} s, and restarts on its AOF. Revocations refused meanwhile are retried until acknowledged, as a client would.`,
       '',
       `- Revocations: ${acknowledged} acknowledged before the kill, ${duringOutage.length} answered \`503\` (slowest ${Math.max(0, ...duringOutage.map((r) => r.ms)).toFixed(0)} ms), then retried; after the restart ${holds.filter(Boolean).length} of ${VICTIMS} hold (check \`401\`, refresh \`401\`, the stream heard \`revoked\` and closed).`,
       `- From the kill to the first answer after the restart: ${((backAt - killedAt) / 1000).toFixed(1)} s (Redis down ${DOWN_MS / 1000} s, then the server's own reconnect); ${alive.filter(Boolean).length} of ${ORDINARY} ordinary sessions alive afterwards.`,
-      `- Ordinary requests over the ${OUTAGE_SECONDS} s: ${total(outageCounts)} answered (${outageCounts['200'] ?? 0} \`200\`, ${outageCounts['503'] ?? 0} \`503\` with \`Retry-After\`, ${total(outageCounts) - (outageCounts['200'] ?? 0) - (outageCounts['503'] ?? 0)} other), ${outageResult.errors} failed, ${outageResult.timeouts} timed out; p99 ${outageResult.latency.p99} ms, max ${outageResult.latency.max} ms.`,
+      `- Ordinary requests over the ${OUTAGE_SECONDS} s: ${total(outageCounts)} answered (${outageCounts['200'] ?? 0} \`200\`, ${outageCounts['503'] ?? 0} \`503\` with \`Retry-After\`, ${total(outageCounts) - (outageCounts['200'] ?? 0) - (outageCounts['503'] ?? 0)} other), ${outageResult.errors} failed, ${outageResult.timeouts} timed out; p99 ${outageResult.latency.p99.toFixed(0)} ms, max ${outageResult.latency.max.toFixed(0)} ms.`,
       `- The server process ${serverAlive ? 'never exited' : 'EXITED'}${/Unhandled|uncaught/i.test(server.errors()) ? ' (and reported an unhandled error)' : ''}.`,
+      '',
+      `The server answered ${answered} requests in the flood on ${((afterFlood.cpuMs - floodStart.cpuMs) / 1000).toFixed(1)} s of CPU: ${cpuPerAnswer.toFixed(2)} ms each, so the flood's ${ORDINARY + ATTACK.signIns + ATTACK.streams} requests a second need about ${Math.round((ORDINARY + ATTACK.signIns + ATTACK.streams) * cpuPerAnswer / 10)} % of one core. Latencies are wall-clock times on a machine shared with other work (the load average above): a load average above the 2 cores means every process waited for a CPU, and the latencies show that wait too.`,
       '',
       'Targets (2 cores, one process): ' + targets.map(([what, met]) => `${what}: ${met ? 'met' : '**not met**'}`).join('; ') + '.',
     ];
