@@ -131,20 +131,23 @@ function createRedisStore(url: string, prefix: string, timeout: number, now: () 
     return undefined;
   };
 
-  const addRefresh = async (session: ServerSession) => {
+  /** Adds the session's next refresh value to `transaction` (the caller sends it); returns the value. */
+  const nextRefresh = (session: ServerSession, transaction: ReturnType<typeof client.multi>) => {
     const refresh = { value: randomId(), issuedAt: now() };
     session.refreshes.push(refresh);
     session.refreshes.splice(0, session.refreshes.length - KEPT_REFRESH_VALUES);
-    await call(() =>
-      client
-        .multi()
-        .rPush(refreshesKey(session.id), JSON.stringify(refresh))
-        .lTrim(refreshesKey(session.id), -KEPT_REFRESH_VALUES, -1)
-        .pExpire(refreshesKey(session.id), ttl(session))
-        .set(valueKey(refresh.value), session.id, { expiration: { type: 'PX', value: ttl(session) } })
-        .exec(),
-    );
+    transaction
+      .rPush(refreshesKey(session.id), JSON.stringify(refresh))
+      .lTrim(refreshesKey(session.id), -KEPT_REFRESH_VALUES, -1)
+      .pExpire(refreshesKey(session.id), ttl(session))
+      .set(valueKey(refresh.value), session.id, { expiration: { type: 'PX', value: ttl(session) } });
     return refresh.value;
+  };
+  const addRefresh = async (session: ServerSession) => {
+    const transaction = client.multi();
+    const value = nextRefresh(session, transaction);
+    await call(() => transaction.exec());
+    return value;
   };
 
   /** The user's live sessions, oldest first; ids of sessions gone are dropped from the set on the way. */
@@ -166,20 +169,18 @@ function createRedisStore(url: string, prefix: string, timeout: number, now: () 
     async create(username, { remember, maxAge, limit = Infinity }) {
       const at = now();
       const session: ServerSession = { id: randomId(), username, createdAt: at, remember, expiresAt: at + maxAge, refreshes: [], lastSeen: at };
-      const replies = (await call(() =>
-        client
-          .multi()
-          .hSet(sessionKey(session.id), { username, createdAt: at, remember: remember ? '1' : '0', expiresAt: session.expiresAt, lastSeen: at })
-          .pExpire(sessionKey(session.id), ttl(session))
-          .zAdd(userKey(username), { score: at, value: session.id })
-          // The user's set lives as long as its longest session: a new set gets this one's TTL (NX), an older one only a longer TTL (GT).
-          .pExpire(userKey(username), ttl(session), 'NX')
-          .pExpire(userKey(username), ttl(session), 'GT')
-          .zCard(userKey(username))
-          .exec(),
-      )) as unknown as number[];
-      const count = replies.at(-1)!;
-      await addRefresh(session);
+      // One transaction (with Redis syncing its AOF at every write, each round trip waits for a disk sync).
+      const transaction = client
+        .multi()
+        .hSet(sessionKey(session.id), { username, createdAt: at, remember: remember ? '1' : '0', expiresAt: session.expiresAt, lastSeen: at })
+        .pExpire(sessionKey(session.id), ttl(session))
+        .zAdd(userKey(username), { score: at, value: session.id })
+        // The user's set lives as long as its longest session: a new set gets this one's TTL (NX), an older one only a longer TTL (GT).
+        .pExpire(userKey(username), ttl(session), 'NX')
+        .pExpire(userKey(username), ttl(session), 'GT')
+        .zCard(userKey(username));
+      nextRefresh(session, transaction);
+      const count = ((await call(() => transaction.exec())) as unknown as number[])[5]!;
       if (count > limit) {
         const live = await sessionsOf(username);
         await Promise.all(live.slice(0, Math.max(0, live.length - limit)).map((old) => remove(old)));
