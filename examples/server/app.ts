@@ -40,6 +40,7 @@ export function createApp<S extends SessionStore = Store>(options: ServerOptions
   // Each session that ends (here or, with a shared store, in another process) closes its event streams here.
   const store = ((options.store ?? createStore) as StoreFactory<S>)(now, { serverIdle, closeGrace, rotationGrace }, (id, replaced) => events.end(id, replaced));
   const events = createEventHub(store, now, options.events);
+  store.onReconnect?.(() => void events.check()); // ends told while this process was cut off were missed
   const { sign, bearerSession, guard } = createAuth({ secret, issuer, audience, tokenTtl, serverIdle, now, store, users });
   const { perUser = 5, perAddress = 20, lockout = 30_000, maxLockout = 15 * 60_000, perMinute = 30 } = options.loginLimits ?? {};
   const limits = {

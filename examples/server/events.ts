@@ -94,6 +94,8 @@ export function createEventHub(store: SessionStore, now: () => number, { heartbe
 
   return {
     end,
+    /** Looks every streamed session up now (as a heartbeat does): after a reconnect, ends told meanwhile were missed. */
+    check: (): Promise<void> => beat(),
     /** How many streams are open here. */
     size: () => [...bySession.values()].reduce((sum, set) => sum + set.size, 0),
     /** Whether `address` may open one more stream now. */

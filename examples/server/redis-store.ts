@@ -40,7 +40,7 @@ export function redisStore({ url, prefix = 'sw:', timeout = 1_000 }: RedisStoreO
 }
 
 /** A connection that fails fast: no queue while disconnected, a bounded one while Redis is stalled, and reconnects with backoff. */
-function connect(url: string, label: string) {
+function connect(url: string, label: string, onBack: () => void = () => {}) {
   const client = createClient({
     url,
     disableOfflineQueue: true,
@@ -54,15 +54,21 @@ function connect(url: string, label: string) {
     lost = true;
   });
   client.on('ready', () => {
-    if (lost) console.error(`${label}: connected again`);
+    if (!lost) return;
+    console.error(`${label}: connected again`);
     lost = false;
+    onBack();
   });
   return client;
 }
 
 function createRedisStore(url: string, prefix: string, timeout: number, now: () => number, timings: StoreTimings, onEnd: (id: string, replaced: boolean) => void): RedisStore {
   const client = connect(url, 'redis');
-  const subscriber = connect(url, 'redis (pub/sub)');
+  // Back after a loss: ends published meanwhile were missed, so whoever holds streams looks again.
+  const reconnected = new Set<() => void>();
+  const subscriber = connect(url, 'redis (pub/sub)', () => {
+    for (const listener of reconnected) listener();
+  });
   const channel = `${prefix}ended`;
   const ready = Promise.all([client.connect(), subscriber.connect().then(() => subscriber.subscribe(channel, (message) => onEnd(message.slice(2), message.startsWith('r:'))))]).then(() => warnWithoutAof());
 
@@ -165,6 +171,7 @@ function createRedisStore(url: string, prefix: string, timeout: number, now: () 
 
   return {
     ready,
+    onReconnect: (listener) => void reconnected.add(listener),
     get,
     async create(username, { remember, maxAge, limit = Infinity }) {
       const at = now();

@@ -104,6 +104,11 @@ export interface SessionStore {
   /** Live sessions of a user. */
   count(username: string): Awaitable<number>;
   sweep(): Awaitable<number>;
+  /**
+   * A shared store calls `listener` each time it is connected again after a loss: the ends of sessions
+   * told meanwhile (pub/sub) were missed, so whoever holds event streams looks their sessions up again.
+   */
+  onReconnect?(listener: () => void): void;
 }
 
 /**

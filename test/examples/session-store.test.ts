@@ -169,6 +169,30 @@ describe('the Redis store across processes', () => {
   });
 });
 
+describe('the Redis store when its pub/sub connection is lost', () => {
+  it('tells onReconnect listeners once it is subscribed again (ends published meanwhile were missed)', async () => {
+    const own = await startRedis();
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const store = redisStore({ url: own.url, prefix })(() => 0, TIMINGS, () => {});
+    try {
+      await store.ready;
+      const back = vi.fn();
+      store.onReconnect!(back);
+      const admin = createClient({ url: own.url });
+      await admin.connect();
+      expect(Number(await admin.sendCommand(['CLIENT', 'KILL', 'TYPE', 'pubsub']))).toBe(1);
+      await admin.close();
+      await vi.waitFor(() => expect(back).toHaveBeenCalledTimes(1), { timeout: 5_000 });
+      // One line each way, naming no URL.
+      expect(error.mock.calls.map(([line]) => String(line))).toEqual([expect.stringMatching(/^redis \(pub\/sub\): \w*Error( \w+)?; reconnecting$/), 'redis (pub/sub): connected again']);
+    } finally {
+      await store.close();
+      error.mockRestore();
+      await own.stop();
+    }
+  });
+});
+
 describe('the Redis store and persistence', () => {
   it.each([
     ['snapshots only (appendonly no): warns, since a restart would bring revoked sessions back', 'snapshot', true],
