@@ -102,6 +102,19 @@ setInterval(() => {
   console.log(\`delay \${(delays.percentile(99) / 1e6).toFixed(0)} \${(delays.max / 1e6).toFixed(0)}\`);
   delays.reset();
 }, 1_000).unref();
+// The ordinary users' requests as the server sees them (from the request to the end of the answer),
+// printed and forgotten on SIGUSR2: what the server takes, apart from the load generator's own delays.
+const served = [];
+running.server.on('request', (req, res) => {
+  if (!String(req.headers['x-forwarded-for']).startsWith('10.1.') || req.url === '/api/events') return;
+  const start = performance.now();
+  res.on('finish', () => served.push(performance.now() - start));
+});
+process.on('SIGUSR2', () => {
+  const sorted = served.splice(0).sort((a, b) => a - b);
+  const at = (p) => (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0).toFixed(0);
+  console.log(\`served \${sorted.length} \${at(50)} \${at(99)} \${(sorted.at(-1) ?? 0).toFixed(0)}\`);
+});
 `);
   // node_modules is found from the bundle's directory: run it from here.
   const child = spawn('/bin/sh', ['-c', `ulimit -n ${FILE_LIMIT} && exec "$0" "$1"`, process.execPath, program], {
@@ -112,10 +125,18 @@ setInterval(() => {
   child.stderr.on('data', (chunk) => void (errors += chunk));
   const [, url, pid, busy, drop] = await printed(child, /listening (\S+) (\d+) (\d+) (\d+)/);
   const delays = []; // [p99, max] of the event loop's delay, each second
+  const served = []; // [count, p50, p99, max] of the ordinary users' requests, at each SIGUSR2
   child.stdout.on('data', (chunk) => {
+    for (const [, ...figures] of String(chunk).matchAll(/served (\d+) (\d+) (\d+) (\d+)/g)) served.push(figures.map(Number));
     for (const [, p99, max] of String(chunk).matchAll(/delay (\d+) (\d+)/g)) delays.push([Number(p99), Number(max)]);
   });
-  return { delays, url: url.replace('localhost', '127.0.0.1'), pid: Number(pid), busy: Number(busy), drop: Number(drop), child, errors: () => errors };
+  const servedNow = async () => {
+    const before = served.length;
+    child.kill('SIGUSR2');
+    await until(() => served.length > before, 'the server\'s figures');
+    return served.at(-1);
+  };
+  return { delays, servedNow, url: url.replace('localhost', '127.0.0.1'), pid: Number(pid), busy: Number(busy), drop: Number(drop), child, errors: () => errors };
 }
 
 /** Open files and RSS of a process, sampled every 100 ms (from /proc, not through the server). */
@@ -199,14 +220,14 @@ function holdStream(url, u) {
   return (u.stream = stream);
 }
 
-/** Users arrive in this many groups, 100 ms apart, rather than all in the same millisecond. */
-const GROUPS = 10;
+/** Users arrive in this many groups, 250 ms apart (40 sign-ins a second over the first 5 s), not all in the same millisecond. */
+const GROUPS = 20;
 
 /**
  * The ordinary users' load, with autocannon: one connection per user, one request a second each. The
  * first request signs the user in (`firstSignIn`) or checks; then check and refresh alternate, with
  * the token and the rotating cookie each answer brings. The users come in `GROUPS` autocannon
- * instances started 100 ms apart; every answer's time is kept, so the percentiles cover them all.
+ * instances started 250 ms apart; every answer's time is kept, so the percentiles cover them all.
  */
 async function ordinaryLoad(url, users, seconds, options) {
   const size = Math.ceil(users.length / GROUPS);
@@ -216,7 +237,7 @@ async function ordinaryLoad(url, users, seconds, options) {
     const instance = ordinaryGroup(url, users.slice(g * size, (g + 1) * size), seconds, options);
     instance.on('response', (client, status, bytes, ms) => times.push(ms));
     runs.push(instance);
-    await delay(100);
+    await delay(250);
   }
   const results = await Promise.all(runs);
   const counts = {};
@@ -289,6 +310,36 @@ function attack(url, seconds) {
 }
 
 /**
+ * The ordinary users' load in a process of its own, so that nothing else of the benchmark (the
+ * attacker, the 200 streams held here) delays its clock: a generator busy with something else reads
+ * answers late, and counts that as latency. `users` are handed over in a file and come back with
+ * their latest token and cookie; `onSignedIn(i, cookie)` as each signs in.
+ */
+async function ordinaryFrom(url, users, seconds, { firstSignIn, onSignedIn }) {
+  const file = join(tmpdir(), `sessionwarden-load-users-${process.pid}.json`);
+  writeFileSync(file, JSON.stringify(users.map(({ stream, ...u }) => u)));
+  const child = spawn(process.execPath, [new URL(import.meta.url).pathname, '--ordinary', url, String(seconds), firstSignIn ? '1' : '0', file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let result;
+  let rest = '';
+  child.stdout.on('data', (chunk) => {
+    const lines = (rest + chunk).split('\n');
+    rest = lines.pop();
+    for (const line of lines) {
+      const [kind, ...data] = line.split(' ');
+      if (kind === 'signed-in') {
+        const u = users[Number(data[0])];
+        u.cookie = data[1];
+        onSignedIn?.(u);
+      } else if (kind === 'result') result = JSON.parse(data.join(' '));
+    }
+  });
+  await new Promise((resolve, reject) => child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the ordinary users exited with ${code}`)))));
+  for (const [i, { token, cookie }] of JSON.parse(readFileSync(file, 'utf8')).entries()) Object.assign(users[i], { token, cookie });
+  rmSync(file, { force: true });
+  return result;
+}
+
+/**
  * The attacker runs in a process of its own, as it would on a machine of its own: its load generator
  * then does not slow down the one that measures the ordinary users. Resolves with its two results.
  */
@@ -327,9 +378,10 @@ async function main() {
     const floodStart = sample.now();
     const delaysFrom = server.delays.length;
     const flood = attackFrom(url, FLOOD_SECONDS);
-    const users = await ordinaryLoad(url, ordinary, FLOOD_SECONDS, { firstSignIn: true, onSignedIn: (u) => streamed.push(holdStream(url, u)) });
+    const users = await ordinaryFrom(url, ordinary, FLOOD_SECONDS, { firstSignIn: true, onSignedIn: (u) => streamed.push(holdStream(url, u)) });
     const [signIns, streams] = await flood;
     const afterFlood = sample.now();
+    const [servedCount, served50, served99, servedMax] = await server.servedNow();
     const floodDelays = server.delays.slice(delaysFrom);
     const floodCpu = (afterFlood.cpuMs - floodStart.cpuMs) / (afterFlood.at - floodStart.at);
     // CPU time per answer: what the server needs, whatever else runs on the machine.
@@ -337,6 +389,7 @@ async function main() {
     const cpuPerAnswer = (afterFlood.cpuMs - floodStart.cpuMs) / answered;
     const userCounts = users.counts;
     const userErrors = total(userCounts) - (userCounts['200'] ?? 0) + users.errors + users.timeouts;
+    const errorKinds = [...Object.entries(userCounts).filter(([code]) => code !== '200').map(([code, n]) => `${n} × ${code}`), ...(users.errors ? [`${users.errors} failed`] : []), ...(users.timeouts ? [`${users.timeouts} timed out`] : [])].join(', ');
     const openStreams = ordinary.filter((u) => u.stream && !u.stream.closed && u.stream.status === 200).length;
 
     // 2. Redis killed, with revocations in flight, and restarted.
@@ -346,7 +399,7 @@ async function main() {
     const revoked = new Map();
     let killedAt = 0;
     let backAt = 0;
-    const outage = ordinaryLoad(url, ordinary, OUTAGE_SECONDS, { firstSignIn: false });
+    const outage = ordinaryFrom(url, ordinary, OUTAGE_SECONDS, { firstSignIn: false });
     const revoke = (u) => call(url, '/api/admin/revoke', admin, { method: 'POST', json: { username: u.username } }).then((res) => res.status, () => 'network');
     const lanes = [0, 1].map(async (lane) => {
       for (let i = lane; i < VICTIMS; i += 2) {
@@ -407,11 +460,12 @@ async function main() {
       '',
       `Machine: ${os.cpus()[0]?.model ?? 'unknown'}, ${os.cpus().length} cores (load average ${loadBefore.toFixed(1)} when the run began), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}. One server process (\`examples/server/main.ts\`, \`NODE_ENV=production\`) under \`ulimit -n ${FILE_LIMIT}\`: a \`503\` past ${server.busy} open connections, new connections dropped past ${server.drop} (derived from the limit). Redis 7 on loopback with \`appendonly yes\`, \`appendfsync ${FSYNC}\`. Load: autocannon ${JSON.parse(readFileSync('node_modules/autocannon/package.json', 'utf8')).version} on the same machine, the attacker in a process of its own.`,
       '',
-      `**1. The flood (${FLOOD_SECONDS} s).** ${ORDINARY} ordinary users, each from its own address (behind one trusted proxy: \`X-Forwarded-For\`), sign in (in ${GROUPS} groups, 100 ms apart), then check (\`GET /api/session\`) and refresh (\`POST /api/refresh\`) in turn, one request a second each, and each holds one event stream opened after its sign-in. Meanwhile one account (one address) posts ${ATTACK.signIns} sign-ins a second over ${ATTACK.signInConnections} connections and opens ${ATTACK.streams} event streams a second over ${ATTACK.streamConnections}, with the cookies its sign-ins get.`,
+      `**1. The flood (${FLOOD_SECONDS} s).** ${ORDINARY} ordinary users, each from its own address (behind one trusted proxy: \`X-Forwarded-For\`), sign in (in ${GROUPS} groups, 250 ms apart), then check (\`GET /api/session\`) and refresh (\`POST /api/refresh\`) in turn, one request a second each, and each holds one event stream opened after its sign-in. Meanwhile one account (one address) posts ${ATTACK.signIns} sign-ins a second over ${ATTACK.signInConnections} connections and opens ${ATTACK.streams} event streams a second over ${ATTACK.streamConnections}, with the cookies its sign-ins get.`,
       '',
       '| ordinary users | requests | p50 (ms) | p99 (ms) | max (ms) | errors (non-2xx, failed, timed out) |',
       '|---|---|---|---|---|---|',
-      `| sign in, check, refresh | ${total(userCounts)} | ${lat.p50.toFixed(0)} | ${lat.p99.toFixed(0)} | ${lat.max.toFixed(0)} | ${userErrors} (${share(userErrors, total(userCounts))}) |`,
+      `| sign in, check, refresh | ${total(userCounts)} | ${lat.p50.toFixed(0)} | ${lat.p99.toFixed(0)} | ${lat.max.toFixed(0)} | ${userErrors} (${share(userErrors, total(userCounts))})${errorKinds ? `: ${errorKinds}` : ''} |`,
+      `| the same, as the server timed them (request to answer) | ${servedCount} | ${served50} | ${served99} | ${servedMax} | |`,
       `| event streams (time to the first event) | ${streamed.length} opened, ${openStreams} still open at the end | ${percentile(firstEvents, 50)?.toFixed(0)} | ${percentile(firstEvents, 99)?.toFixed(0)} | ${Math.max(...firstEvents).toFixed(0)} | ${streamed.length - openStreams} |`,
       '',
       '| the attacker | answers | 200 | 401 | 429 (rate or bound) | 503 | refused (429 + 503) |',
@@ -451,7 +505,14 @@ async function main() {
   }
 }
 
-if (process.argv[2] === '--attacker') {
+if (process.argv[2] === '--ordinary') {
+  const [url, seconds, firstSignIn, file] = process.argv.slice(3);
+  const users = JSON.parse(readFileSync(file, 'utf8'));
+  const signedIn = (u) => process.stdout.write(`signed-in ${users.indexOf(u)} ${u.cookie}\n`);
+  const result = await ordinaryLoad(url, users, Number(seconds), { firstSignIn: firstSignIn === '1', onSignedIn: signedIn });
+  writeFileSync(file, JSON.stringify(users));
+  process.stdout.write(`result ${JSON.stringify(result)}\n`);
+} else if (process.argv[2] === '--attacker') {
   const [signIns, streams] = await attack(process.argv[3], Number(process.argv[4]));
   process.stdout.write(JSON.stringify([{ statusCodeStats: signIns.statusCodeStats }, { statusCodeStats: streams.statusCodeStats }]));
 } else {
