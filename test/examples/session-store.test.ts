@@ -190,7 +190,7 @@ describe('the Redis store when its pub/sub connection is lost', () => {
       error.mockRestore();
       await own.stop();
     }
-  });
+  }, 15_000); // past the wait above, so that a failure still stops the Redis
 });
 
 describe('the Redis store and persistence', () => {
