@@ -1,66 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { Hono, type Context } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { createLimiter, type Limiter } from './limiter';
+import { createLimiter, createRateLimiter, type Limiter, type RateLimiter } from './limiter';
 import { USERS, authenticate } from './users';
 import { createAuth, type AppEnv } from './auth';
+import { refreshCookie } from './cookie';
 import { serveBuiltApp } from './static';
-import { createStore, type ServerSession, type SessionStore, type Store, type StoreFactory } from './store';
+import { createStore, type RefreshLookup, type ServerSession, type SessionStore, type Store, type StoreFactory } from './store';
 import { hasType, requestInfo, sameOriginGet, sameOriginOnly, securityHeaders } from './security';
-import { createEventHub, eventsRoute, type EventHub, type EventHubOptions } from './events';
+import { createEventHub, eventsRoute, type EventHub } from './events';
+import type { ServerOptions } from './options';
 
-/** Options of {@link createApp}; all durations in milliseconds, all times epoch ms. */
-export interface ServerOptions<S extends SessionStore = Store> {
-  /** HS256 key, at least 32 bytes (a string is taken as UTF-8). Default: random per start, so a restart signs everyone out. */
-  secret?: Uint8Array | string;
-  /** The tokens' `iss`, checked on every token. Default `'sessionwarden-demo'`. */
-  issuer?: string;
-  /** The tokens' `aud` (this API), checked on every token, so a token minted for another service with the same key is refused. Default `'sessionwarden-demo-api'`. */
-  audience?: string;
-  /** JWT lifetime. Default 5 minutes: short, because the client refreshes it while the user is active. */
-  tokenTtl?: number;
-  /** Sliding server-side idle expiry. Keep it above the client's `idleTimeout` + `refreshBefore`, so the client ends first. Default 10 minutes. */
-  serverIdle?: number;
-  /** How long a session survives the close beacon without a request (the client's `closeGrace`). Default 10 s. */
-  closeGrace?: number;
-  /**
-   * How long a rotated-out refresh value still gets the current one (a second tab, a retry after a
-   * lost response) instead of counting as theft. Keep it above the client's `refreshTimeout` plus its
-   * first retry (15 s + 5 s). Default 30 s.
-   */
-  rotationGrace?: number;
-  /** Absolute lifetime of a session without "Remember me", however active. Default 12 hours. */
-  sessionMaxAge?: number;
-  /** Absolute lifetime of a "Remember me" session, and its refresh cookie's `Max-Age`. Default 30 days. */
-  rememberFor?: number;
-  /**
-   * Proxies of your own in front of the app (`true` is one): only then are `X-Forwarded-For` (the
-   * client address, for the login limits) and `X-Forwarded-Proto` (https, for `Secure`) believed.
-   * Default `false`: anyone can send those headers.
-   */
-  trustProxy?: boolean | number;
-  /** Always mark the refresh cookie `Secure`. Default: in production (`NODE_ENV=production`); else only on https requests. */
-  secureCookie?: boolean;
-  /**
-   * The origins the app's pages are served from, which alone may log in, refresh, log out and send the
-   * close beacon. Default: the request's own origin (its scheme, see `trustProxy`, and `Host`). Set it
-   * in production behind a proxy that rewrites `Host`.
-   */
-  origins?: readonly string[];
-  /** Login attempts. Default: 5 failures per username and 20 per client address, then a 30 s lock-out, doubling up to 15 minutes. */
-  loginLimits?: { perUser?: number; perAddress?: number; lockout?: number; maxLockout?: number };
-  /** The clock; tests inject one to move time without sleeping. Default `Date.now`. */
-  now?: () => number;
-  /** A built SPA served at `/` (with an `index.html` fallback); `false` for none. Default `examples/app/dist` if it was built. */
-  staticDir?: string | false;
-  /** Where sessions live: `redisStore({ url })` to share them between processes. Default: in memory (`createStore`). */
-  store?: StoreFactory<S>;
-  /** The event streams (`GET /api/events`): heartbeat interval, streams per session. */
-  events?: EventHubOptions;
-}
-
-/** The refresh cookie: opaque, HttpOnly, SameSite=Strict, sent to `/api` only; it rotates on each refresh. */
-export const REFRESH_COOKIE = 'sw_refresh';
+export type { ServerOptions } from './options';
+export { REFRESH_COOKIE } from './cookie';
 
 const positive = (name: string, value: number) => {
   if (!(value > 0) || !Number.isFinite(value)) throw new RangeError(`createApp: \`${name}\` must be a positive number of milliseconds`);
@@ -68,7 +19,7 @@ const positive = (name: string, value: number) => {
 };
 
 /** The demo API (login, refresh, check, logout, close beacon, role-gated routes) and, optionally, the built app. */
-export function createApp<S extends SessionStore = Store>(options: ServerOptions<S> = {}): { app: Hono<AppEnv>; store: S; limits: { users: Limiter; addresses: Limiter }; events: EventHub } {
+export function createApp<S extends SessionStore = Store>(options: ServerOptions<S> = {}): { app: Hono<AppEnv>; store: S; limits: { users: Limiter; addresses: Limiter; signIns: RateLimiter }; events: EventHub } {
   const tokenTtl = positive('tokenTtl', options.tokenTtl ?? 5 * 60_000);
   const serverIdle = positive('serverIdle', options.serverIdle ?? 10 * 60_000);
   const closeGrace = positive('closeGrace', options.closeGrace ?? 10_000);
@@ -78,18 +29,24 @@ export function createApp<S extends SessionStore = Store>(options: ServerOptions
   const { issuer = 'sessionwarden-demo', audience = 'sessionwarden-demo-api', trustProxy = false } = options;
   const proxies = trustProxy === true ? 1 : trustProxy === false ? 0 : trustProxy;
   if (!Number.isInteger(proxies) || proxies < 0) throw new RangeError('createApp: `trustProxy` must be a boolean or the number of proxies in front of the app');
-  const secureCookie = options.secureCookie ?? process.env.NODE_ENV === 'production';
+  const sessionsPerUser = options.sessionsPerUser ?? 10;
+  if (!Number.isInteger(sessionsPerUser) || sessionsPerUser < 1) throw new RangeError('createApp: `sessionsPerUser` must be a positive integer');
+  if (options.devCookie && process.env.NODE_ENV === 'production') throw new Error('createApp: `devCookie` is for local http development only; it is refused with NODE_ENV=production');
+  const cookie = refreshCookie(options.devCookie ?? false);
+  const users = options.users ?? USERS;
   const now = options.now ?? Date.now;
   const secret = typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : (options.secret ?? randomBytes(32));
   if (secret.byteLength < 32) throw new RangeError('createApp: `secret` must have at least 32 bytes for HS256');
   // Each session that ends (here or, with a shared store, in another process) closes its event streams here.
   const store = ((options.store ?? createStore) as StoreFactory<S>)(now, { serverIdle, closeGrace, rotationGrace }, (id, replaced) => events.end(id, replaced));
   const events = createEventHub(store, now, options.events);
-  const { sign, bearerSession, guard } = createAuth({ secret, issuer, audience, tokenTtl, serverIdle, now, store });
-  const { perUser = 5, perAddress = 20, lockout = 30_000, maxLockout = 15 * 60_000 } = options.loginLimits ?? {};
+  store.onReconnect?.(() => void events.check()); // ends told while this process was cut off were missed
+  const { sign, bearerSession, guard } = createAuth({ secret, issuer, audience, tokenTtl, serverIdle, now, store, users });
+  const { perUser = 5, perAddress = 20, lockout = 30_000, maxLockout = 15 * 60_000, perMinute = 30 } = options.loginLimits ?? {};
   const limits = {
     users: createLimiter(now, { free: perUser, lockout, maxLockout }),
     addresses: createLimiter(now, { free: perAddress, lockout, maxLockout }),
+    signIns: createRateLimiter(now, { perMinute: positive('loginLimits.perMinute', perMinute) }),
   };
   const posts = new Map([
     [1, { id: 1, title: 'Welcome to the demo' }],
@@ -99,21 +56,23 @@ export function createApp<S extends SessionStore = Store>(options: ServerOptions
   const app = new Hono<AppEnv>();
 
   const info = (c: Context) => requestInfo(c, proxies);
-  const isSecure = (c: Context) => secureCookie || info(c).protocol === 'https:';
 
   /**
    * The session's current refresh value. A session cookie (no Max-Age: the browser drops it when it
    * quits) unless the user asked to be remembered; then it lasts until the session's absolute end.
    */
   const setRefreshCookie = (c: Context<AppEnv>, session: ServerSession) =>
-    setCookie(c, REFRESH_COOKIE, store.current(session), {
-      httpOnly: true,
-      sameSite: 'Strict',
-      path: '/api',
-      secure: isSecure(c),
-      ...(session.remember ? { maxAge: Math.max(1, Math.floor((session.expiresAt - now()) / 1000)) } : {}),
-    });
-  const clearRefreshCookie = (c: Context<AppEnv>) => deleteCookie(c, REFRESH_COOKIE, { path: '/api', secure: isSecure(c) });
+    cookie.set(c, store.current(session), session.remember ? Math.max(1, Math.floor((session.expiresAt - now()) / 1000)) : undefined);
+  /** The session of the request's refresh cookie; `'several'` when it carries two (one was tossed in: see cookie.ts). */
+  const cookieSession = async (c: Context<AppEnv>): Promise<RefreshLookup | undefined | 'several'> => {
+    const sent = cookie.read(c);
+    if (sent.status === 'several') return 'several';
+    return sent.status === 'one' ? await store.byRefresh(sent.value) : undefined;
+  };
+  const tooMany = (c: Context<AppEnv>, wait: number, error: string) => {
+    c.header('Retry-After', String(Math.ceil(wait / 1000)));
+    return c.json({ error }, 429);
+  };
 
   const jsonBody = (c: Context<AppEnv>): Promise<Record<string, unknown>> =>
     c.req.json().then((body: unknown) => (body && typeof body === 'object' ? (body as Record<string, unknown>) : {}), () => ({}));
@@ -136,11 +95,11 @@ export function createApp<S extends SessionStore = Store>(options: ServerOptions
     const addressKey = `address:${info(c).address}`;
     // Locked out: nothing is tried, not even the right password, so guessing costs time.
     const wait = Math.max(limits.users.retryIn(userKey), limits.addresses.retryIn(addressKey));
-    if (wait > 0) {
-      c.header('Retry-After', String(Math.ceil(wait / 1000)));
-      return c.json({ error: 'too many failed sign-ins; try again later' }, 429);
-    }
-    const user = authenticate(username, password);
+    if (wait > 0) return tooMany(c, wait, 'too many failed sign-ins; try again later');
+    // Every attempt counts here, a success too (each one makes a session): no address signs in without end.
+    const rate = limits.signIns.take(addressKey);
+    if (rate > 0) return tooMany(c, rate, 'too many sign-ins from this address; try again later');
+    const user = authenticate(username, password, users);
     if (!user) {
       limits.users.fail(userKey);
       limits.addresses.fail(addressKey);
@@ -149,25 +108,32 @@ export function createApp<S extends SessionStore = Store>(options: ServerOptions
     // The user's count starts over; the address's does not (one account of the attacker's own must not reset it).
     limits.users.reset(userKey);
     // Signing in again in the same browser replaces that browser's previous session.
-    const previous = await store.byRefresh(getCookie(c, REFRESH_COOKIE));
+    const previous = await cookieSession(c);
+    // Two cookies: which one is this browser's own is unknown, so neither session ends; both cookies go (the new one is set after).
+    if (previous === 'several') cookie.clear(c);
     // Not a revocation: that browser's tabs carry on with the new session (or end the old user's, 'logout').
-    if (previous) await store.delete(previous.session, true);
-    const session = await store.create(user.username, remember === true ? { remember: true, maxAge: rememberFor } : { remember: false, maxAge: sessionMaxAge });
+    else if (previous) await store.delete(previous.session, true);
+    const lifetime = remember === true ? { remember: true, maxAge: rememberFor } : { remember: false, maxAge: sessionMaxAge };
+    const session = await store.create(user.username, { ...lifetime, limit: sessionsPerUser });
     setRefreshCookie(c, session);
     return c.json({ token: await sign(session), user: { name: user.name, roles: user.roles }, remember: session.remember });
   });
 
   app.post('/api/refresh', async (c) => {
-    const found = await store.byRefresh(getCookie(c, REFRESH_COOKIE));
+    const found = await cookieSession(c);
+    if (found === 'several') {
+      cookie.clear(c); // the browser's own and the tossed one: this browser signs in again
+      return c.json({ error: 'two refresh cookies; both cleared' }, 401);
+    }
     if (!found || found.status === 'reused') {
       // A value rotated out longer than rotationGrace ago was copied (the browser only holds the newest): end the session.
       if (found) await store.delete(found.session);
-      clearRefreshCookie(c);
+      cookie.clear(c);
       return c.json({ error: found ? 'refresh token reused; session revoked' : 'unauthorized' }, 401);
     }
-    await store.touch(found.session); // the client refreshes only while the user is active
-    // Within the grace, the previous value gets the current one again (a second tab, a lost answer) without another rotation.
-    if (found.status === 'current') await store.rotate(found.session);
+    // The client refreshes only while the user is active: use. Within the grace, the previous value gets the
+    // current one again (a second tab, a lost answer) without another rotation. Both at once: one round trip to a store.
+    await Promise.all([store.touch(found.session), found.status === 'current' ? store.rotate(found.session) : undefined]);
     setRefreshCookie(c, found.session);
     return c.json({ token: await sign(found.session) });
   });
@@ -186,11 +152,12 @@ export function createApp<S extends SessionStore = Store>(options: ServerOptions
   // other; the cookie is cleared only if it belongs to that session (another tab may have signed in
   // as someone else since). Without a token, the refresh cookie's session ends.
   app.post('/api/logout', async (c) => {
-    const cookie = await store.byRefresh(getCookie(c, REFRESH_COOKIE));
+    const sent = await cookieSession(c);
+    const found = sent === 'several' ? undefined : sent;
     const bearer = c.req.header('authorization') !== undefined;
-    const session = bearer ? await bearerSession(c, { expiredToo: true }) : cookie?.session;
+    const session = bearer ? await bearerSession(c, { expiredToo: true }) : found?.session;
     if (session) await store.delete(session);
-    if (!cookie || cookie.session === session) clearRefreshCookie(c);
+    if (!found || found.session === session) cookie.clear(c);
     return c.body(null, 204);
   });
 
@@ -200,13 +167,14 @@ export function createApp<S extends SessionStore = Store>(options: ServerOptions
   // or not a session was found.
   app.post('/api/close', async (c) => {
     if (!hasType(c, undefined, 'text/plain')) return c.json({ error: 'unsupported content type' }, 415);
-    const found = await store.byRefresh(getCookie(c, REFRESH_COOKIE));
-    if (found && found.status !== 'reused') await store.markClosing(found.session);
+    const found = await cookieSession(c);
+    if (found === 'several') cookie.clear(c);
+    else if (found && found.status !== 'reused') await store.markClosing(found.session);
     return c.body(null, 204);
   });
 
   // Sign-out pushed at once (the client's serverEvents()): cookie-authenticated, so from the app's own pages only.
-  app.get('/api/events', sameOriginGet((c) => options.origins ?? [info(c).origin]), eventsRoute(store, events, REFRESH_COOKIE));
+  app.get('/api/events', sameOriginGet((c) => options.origins ?? [info(c).origin]), eventsRoute(store, events, cookie, (c) => info(c).address));
 
   app.get('/api/posts', guard('posts:read'), (c) => c.json([...posts.values()]));
   app.put('/api/posts/:id', guard('posts:edit'), async (c) => {
@@ -222,12 +190,12 @@ export function createApp<S extends SessionStore = Store>(options: ServerOptions
     return posts.delete(id) ? c.json({ deleted: id }) : c.json({ error: 'not found' }, 404);
   });
   app.get('/api/users', guard('users:read'), async (c) => {
-    const counts = await Promise.all(Object.keys(USERS).map((username) => store.count(username))); // live sessions only
-    return c.json(Object.entries(USERS).map(([username, u], i) => ({ username, name: u.name, roles: u.roles, sessions: counts[i] })));
+    const counts = await Promise.all(Object.keys(users).map((username) => store.count(username))); // live sessions only
+    return c.json(Object.entries(users).map(([username, u], i) => ({ username, name: u.name, roles: u.roles, sessions: counts[i] })));
   });
   app.post('/api/admin/revoke', guard('users:revoke'), async (c) => {
     const { username } = await jsonBody(c);
-    if (typeof username !== 'string' || !Object.hasOwn(USERS, username)) return c.json({ error: 'unknown user' }, 400);
+    if (typeof username !== 'string' || !Object.hasOwn(users, username)) return c.json({ error: 'unknown user' }, 400);
     return c.json({ revoked: await store.revokeUser(username) }); // their event streams say so at once
   });
   app.all('/api/*', (c) => c.json({ error: 'not found' }, 404));
@@ -235,6 +203,11 @@ export function createApp<S extends SessionStore = Store>(options: ServerOptions
   serveBuiltApp(app, options.staticDir);
 
   app.onError((error, c) => {
+    // The store cannot answer (Redis down, stalled, restarting): say so at once; the client retries, and a 503 never signs anyone out.
+    if (error.name === 'StoreUnavailableError') {
+      c.header('Retry-After', '2');
+      return c.json({ error: 'sessions are unavailable; try again shortly' }, 503);
+    }
     console.error(`${c.req.method} ${c.req.path}: ${error.name}`); // no message: it could quote a header
     return c.json({ error: 'internal error' }, 500);
   });

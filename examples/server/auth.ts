@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { SignJWT, jwtVerify, type JWTPayload } from 'jose';
-import { USERS, allows, type Permission } from './users';
+import { allows, type DemoUser, type Permission } from './users';
 import type { ServerSession, SessionStore } from './store';
 import type { NodeBindings } from './security';
 
@@ -23,6 +23,8 @@ export interface AuthOptions {
   now: () => number;
   /** Where sessions live. */
   store: SessionStore;
+  /** The accounts, for the claims and the roles. */
+  users: Readonly<Record<string, DemoUser>>;
 }
 
 /** Who a request is (from its bearer token and the live session it names) and what the user may do. */
@@ -44,9 +46,9 @@ export interface Auth {
 }
 
 /** Signs and verifies the demo's tokens, and guards its routes by permission. */
-export function createAuth({ secret, issuer, audience, tokenTtl, serverIdle, now, store }: AuthOptions): Auth {
+export function createAuth({ secret, issuer, audience, tokenTtl, serverIdle, now, store, users }: AuthOptions): Auth {
   const sign = (session: ServerSession) => {
-    const user = USERS[session.username]!;
+    const user = users[session.username]!;
     const iat = Math.floor(now() / 1000);
     return new SignJWT({ sid: session.id, roles: [...user.roles], name: user.name })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
@@ -77,7 +79,7 @@ export function createAuth({ secret, issuer, audience, tokenTtl, serverIdle, now
     const session = await bearerSession(c);
     if (!session) return unauthorized(c);
     await store.touch(session);
-    if (!allows(USERS[session.username]?.roles ?? [], permission)) return c.json({ error: 'forbidden', needs: permission }, 403);
+    if (!allows(users[session.username]?.roles ?? [], permission)) return c.json({ error: 'forbidden', needs: permission }, 403);
     c.set('session', session);
     await next();
   };

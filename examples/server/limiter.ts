@@ -61,3 +61,46 @@ export function createLimiter(now: () => number, { free, lockout, maxLockout, ma
     },
   };
 }
+
+/** Limits of {@link createRateLimiter}. */
+export interface RateLimiterOptions {
+  /** Attempts per minute, on average, per key. */
+  perMinute: number;
+  /** Attempts allowed at once after a quiet spell. Default `perMinute`. */
+  burst?: number;
+  /** How many keys are tracked at most (the oldest are forgotten first). */
+  maxKeys?: number;
+}
+
+/** An attempt counter per key (a token bucket), as returned by {@link createRateLimiter}. */
+export type RateLimiter = ReturnType<typeof createRateLimiter>;
+
+/**
+ * Attempts per key whatever their outcome (a token bucket): `burst` at once, then `perMinute` on
+ * average. Sign-in counts here per client address, successes too, since each success creates a
+ * session. Lazy, like the failure limiter: no timers.
+ */
+export function createRateLimiter(now: () => number, { perMinute, burst = perMinute, maxKeys = 10_000 }: RateLimiterOptions) {
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  const perMs = perMinute / 60_000;
+  const tokensOf = (key: string) => {
+    const bucket = buckets.get(key);
+    return bucket ? Math.min(burst, bucket.tokens + (now() - bucket.at) * perMs) : burst;
+  };
+  return {
+    /** Takes one attempt for `key`: 0 when it may go ahead, else the milliseconds until it may (nothing is taken then). */
+    take(key: string): number {
+      const tokens = tokensOf(key);
+      if (tokens < 1) return Math.ceil((1 - tokens) / perMs);
+      buckets.delete(key); // re-insert: the map stays ordered by last attempt, oldest first
+      buckets.set(key, { tokens: tokens - 1, at: now() });
+      if (buckets.size > maxKeys) buckets.delete(buckets.keys().next().value!);
+      return 0;
+    },
+    /** Forgets the keys whose bucket is full again; returns how many keys are left. */
+    sweep(): number {
+      for (const key of [...buckets.keys()]) if (tokensOf(key) >= burst) buckets.delete(key);
+      return buckets.size;
+    },
+  };
+}

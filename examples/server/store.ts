@@ -39,6 +39,22 @@ export interface RefreshLookup {
   status: 'current' | 'grace' | 'reused';
 }
 
+/**
+ * The store cannot answer now (Redis down, stalled or restarting; a call past its timeout). The app
+ * answers `503` with `Retry-After`: the client retries, and never reads it as a sign-out.
+ */
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError';
+}
+
+/** What a new session needs: "Remember me", its absolute lifetime, and how many live sessions its user may hold. */
+export interface NewSession {
+  remember: boolean;
+  maxAge: number;
+  /** Live sessions per user: past it, the user's oldest live sessions end (told as any end is). Default: no limit. */
+  limit?: number;
+}
+
 /** How many refresh values a session keeps for reuse detection (the current one included). */
 export const KEPT_REFRESH_VALUES = 10;
 
@@ -73,7 +89,8 @@ type Awaitable<T> = T | Promise<T>;
  */
 export interface SessionStore {
   get(id: unknown): Awaitable<ServerSession | undefined>;
-  create(username: string, options: { remember: boolean; maxAge: number }): Awaitable<ServerSession>;
+  /** A new session; past `limit` live sessions of the user, the oldest end (told to `onEnd`, as a revocation). */
+  create(username: string, options: NewSession): Awaitable<ServerSession>;
   byRefresh(value: string | undefined): Awaitable<RefreshLookup | undefined>;
   current(session: ServerSession): string;
   rotate(session: ServerSession): Awaitable<string>;
@@ -87,6 +104,11 @@ export interface SessionStore {
   /** Live sessions of a user. */
   count(username: string): Awaitable<number>;
   sweep(): Awaitable<number>;
+  /**
+   * A shared store calls `listener` each time it is connected again after a loss: the ends of sessions
+   * told meanwhile (pub/sub) were missed, so whoever holds event streams looks their sessions up again.
+   */
+  onReconnect?(listener: () => void): void;
 }
 
 /**
@@ -107,12 +129,19 @@ export function createStore(now: () => number, timings: StoreTimings, onEnd: (id
   const sessions = new Map<string, ServerSession>();
   /** Every refresh value still kept by a live session → that session's id. */
   const refreshOwner = new Map<string, string>();
+  /** Each user's session ids, oldest first. */
+  const byUser = new Map<string, Set<string>>();
 
   const remove = (session: ServerSession, replaced = false) => {
-    sessions.delete(session.id);
+    if (!sessions.delete(session.id)) return;
     for (const { value } of session.refreshes) refreshOwner.delete(value);
+    const ids = byUser.get(session.username);
+    ids?.delete(session.id);
+    if (ids?.size === 0) byUser.delete(session.username);
     onEnd(session.id, replaced);
   };
+  /** The user's live sessions, oldest first (the ones that ran out are dropped on the way). */
+  const sessionsOf = (username: string) => [...(byUser.get(username) ?? [])].map(get).filter((s): s is ServerSession => s !== undefined);
 
   /** The live session with this id; one that ran out is deleted here, on access. */
   const get = (id: unknown): ServerSession | undefined => {
@@ -137,11 +166,16 @@ export function createStore(now: () => number, timings: StoreTimings, onEnd: (id
     /** Live (and not yet swept) sessions; for the users list and tests. */
     sessions: sessions as ReadonlyMap<string, ServerSession>,
     get,
-    create(username: string, { remember, maxAge }: { remember: boolean; maxAge: number }): ServerSession {
+    create(username: string, { remember, maxAge, limit = Infinity }: NewSession): ServerSession {
       const at = now();
       const session: ServerSession = { id: randomId(), username, createdAt: at, remember, expiresAt: at + maxAge, refreshes: [], lastSeen: at };
       sessions.set(session.id, session);
+      byUser.set(username, (byUser.get(username) ?? new Set()).add(session.id));
       addRefresh(session);
+      if ((byUser.get(username)?.size ?? 0) > limit) {
+        const live = sessionsOf(username);
+        for (const old of live.slice(0, Math.max(0, live.length - limit))) remove(old);
+      }
       return session;
     },
     /** The session a refresh value belongs to, and whether the value is current; no side effects but lazy expiry. */
@@ -177,20 +211,12 @@ export function createStore(now: () => number, timings: StoreTimings, onEnd: (id
     },
     /** Ends every session of a user; returns how many there were. */
     revokeUser(username: string): number {
-      let count = 0;
-      for (const session of [...sessions.values()]) {
-        if (session.username !== username) continue;
-        remove(session);
-        count++;
-      }
-      return count;
+      const live = sessionsOf(username);
+      for (const session of live) remove(session);
+      return live.length;
     },
     /** Live sessions of a user. */
-    count(username: string): number {
-      let count = 0;
-      for (const id of [...sessions.keys()]) if (get(id)?.username === username) count++;
-      return count;
-    },
+    count: (username: string): number => sessionsOf(username).length,
     /** Drops the sessions that ran out; returns how many. */
     sweep(): number {
       const before = sessions.size;

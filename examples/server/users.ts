@@ -26,8 +26,8 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
  * The user for these credentials, or `undefined`. Passwords are compared in constant time (on their
  * hashes, so lengths do not leak either); a real server would store a slow hash (argon2, scrypt).
  */
-export function authenticate(username: unknown, password: unknown): (DemoUser & { username: string }) | undefined {
-  if (typeof username !== 'string' || typeof password !== 'string' || !Object.hasOwn(USERS, username)) return undefined;
-  const user = USERS[username]!;
+export function authenticate(username: unknown, password: unknown, users: Readonly<Record<string, DemoUser>> = USERS): (DemoUser & { username: string }) | undefined {
+  if (typeof username !== 'string' || typeof password !== 'string' || !Object.hasOwn(users, username)) return undefined;
+  const user = users[username]!;
   return timingSafeEqual(digest(password), digest(user.password)) ? { ...user, username } : undefined;
 }

@@ -164,9 +164,9 @@ afterEach(async () => {
 const count = (path: string, status?: number) => calls.filter((c) => c.path === path && (status === undefined || c.status === status)).length;
 
 /** Signs in with a demo user's button ("Remember me" ticked if asked); returns the page and the token the server issued. */
-async function signIn(username: string, { page, remember = false }: { page?: Page; remember?: boolean } = {}): Promise<{ page: Page; token: string }> {
+async function signIn(username: string, { page, remember = false, at = `${base}/` }: { page?: Page; remember?: boolean; at?: string } = {}): Promise<{ page: Page; token: string }> {
   page ??= await browser.context.newPage();
-  await page.goto(`${base}/`);
+  await page.goto(at);
   if (remember) await page.getByRole('checkbox', { name: /Remember me/ }).check();
   const response = page.waitForResponse((r) => r.url().endsWith('/api/login'));
   await page.getByRole('button', { name: new RegExp(`^${username}`) }).click();
@@ -460,5 +460,33 @@ describe('"Remember me"', () => {
     await browser.reopen();
     expect(await signedOut(await openDashboard())).toBe('Your session ended when the browser was closed.');
     expect(await check(token)).toBe(401);
+  });
+});
+
+describe('the demo, as issue 21\'s reviewer tried it', () => {
+  it('a link cannot set the timings: the production build ignores ?idle= and ?warn= (60 s, warned 20 s before)', async () => {
+    browser = await launch();
+    const { page, token } = await signIn('editor', { at: `${base}/?idle=2000&warn=1000&grace=1000` });
+    await page.goto(`${base}/dashboard?idle=2000&warn=1000&grace=1000`);
+    await page.getByTestId('who').waitFor();
+    expect(await page.getByText(/Ends after \d+ s without activity/).textContent()).toContain('Ends after 60 s without activity (warning 20 s before)');
+    expect(await pass(5_000)).toBe(0); // no warning, no sign-out: what ?idle=2000&warn=1000 would have done
+    expect(onDashboard(page)).toBe(true);
+    expect(await check(token)).toBe(200);
+  });
+
+  it('the refresh cookie (__Host-, Secure) is kept on http://127.0.0.1 and http://localhost: a new tab gets its token from it', async () => {
+    for (const origin of [base, base.replace('127.0.0.1', 'localhost')]) {
+      browser = await launch();
+      await signIn('viewer', { at: `${origin}/` });
+      const [cookie] = await browser.context.cookies(origin);
+      expect(cookie, origin).toMatchObject({ name: '__Host-sw_refresh', path: '/', secure: true, httpOnly: true, sameSite: 'Strict' });
+      const tab = await browser.context.newPage();
+      await tab.goto(`${origin}/dashboard`);
+      await tab.getByText('Welcome to the demo').waitFor();
+      expect(count('/api/refresh', 200), origin).toBeGreaterThan(0);
+      await browser.quit();
+      calls.length = 0;
+    }
   });
 });

@@ -281,23 +281,81 @@ describe('tokens carry and must match iss and aud', () => {
   });
 });
 
-describe('the refresh cookie is Secure behind TLS', () => {
+describe('cookie tossing: a page on another port or subdomain plants a refresh cookie', () => {
   afterEach(() => vi.unstubAllEnvs());
-  const secure = async (s: ReturnType<typeof setup>, init: Parameters<ReturnType<typeof setup>['login']>[2] = {}) =>
-    /; Secure/.test((await s.login('viewer', 'demo', init)).res.headers.getSetCookie()[0] ?? '');
+  const HOST = '__Host-sw_refresh';
+  const cleared = (res: Response) => res.headers.getSetCookie().filter((header) => header.startsWith(`${HOST}=; Max-Age=0;`));
 
-  it('behind a trusted TLS-terminating proxy (X-Forwarded-Proto: https), never from the header alone', async () => {
-    const https = { origin: 'https://localhost', headers: { 'x-forwarded-proto': 'https' } };
-    expect(await secure(setup({ trustProxy: true }), https)).toBe(true);
-    expect(await secure(setup({ trustProxy: true }))).toBe(false);
-    expect(await secure(setup(), { headers: { 'x-forwarded-proto': 'https' } })).toBe(false);
+  it('the cookie is __Host-, Secure, Path=/, no Domain, on plain http too and outside production', async () => {
+    for (const s of [setup(), setup({ trustProxy: true })]) {
+      const header = (await s.login('viewer')).res.headers.getSetCookie()[0]!;
+      expect(header).toMatch(/^__Host-sw_refresh=[\w-]+; Path=\/; HttpOnly; SameSite=Strict; Secure$/);
+    }
   });
 
-  it('always with secureCookie, and by default in production', async () => {
-    expect(await secure(setup({ secureCookie: true }))).toBe(true);
+  it("two refresh cookies (the attacker's beside the victim's, in either order): refresh, stream and beacon are refused and both cookies cleared, the partitioned copy too", async () => {
+    const s = setup();
+    const victim = await s.login('editor');
+    const attacker = await s.login('viewer', 'demo', { address: '203.0.113.7' });
+    for (const cookie of [`${attacker.cookie}; ${victim.cookie}`, `${victim.cookie}; ${attacker.cookie}`]) {
+      const refresh = await s.refresh(cookie);
+      expect(refresh.status, cookie).toBe(401); // today: the first one wins, and the victim is signed in as the attacker
+      expect(await refresh.json()).not.toHaveProperty('token');
+      expect(cleared(refresh)).toEqual([`${HOST}=; Max-Age=0; Path=/; HttpOnly; SameSite=Strict; Secure`, `${HOST}=; Max-Age=0; Path=/; HttpOnly; SameSite=Strict; Secure; Partitioned`]);
+      const stream = await s.req('/api/events', { cookie, origin: null });
+      expect(stream.status).toBe(401);
+      expect(cleared(stream)).toHaveLength(2);
+      const beacon = await s.req('/api/close', { method: 'POST', cookie });
+      expect(beacon.status).toBe(204);
+      expect(cleared(beacon)).toHaveLength(2);
+      const logout = await s.req('/api/logout', { method: 'POST', cookie });
+      expect(cleared(logout)).toHaveLength(2);
+    }
+    s.advance(10_000); // past closeGrace: the beacons closed nothing, the logouts ended nothing
+    expect(await s.check(victim.token)).toBe(200);
+    expect(await s.check(attacker.token)).toBe(200);
+  });
+
+  it('a sign-in with two cookies ends neither session, clears both and sets its own', async () => {
+    const s = setup();
+    const victim = await s.login('editor');
+    const attacker = await s.login('viewer', 'demo', { address: '203.0.113.7' });
+    const again = await s.login('editor', 'demo', { cookie: `${attacker.cookie}; ${victim.cookie}` });
+    expect(again.res.status).toBe(200);
+    const headers = again.res.headers.getSetCookie();
+    expect(headers.slice(0, 2).every((header) => header.startsWith(`${HOST}=; Max-Age=0;`))).toBe(true);
+    expect(headers[2]).toMatch(/^__Host-sw_refresh=[\w-]+;/); // last: the browser keeps this one
+    expect(await s.check(victim.token)).toBe(200);
+    expect(await s.check(attacker.token)).toBe(200);
+  });
+
+  it('a cookie of another name (the old sw_refresh, which a page on another port could write for any path) is not the refresh cookie', async () => {
+    const s = setup();
+    const attacker = await s.login('viewer');
+    const value = attacker.cookie.split('=')[1];
+    expect((await s.refresh(`sw_refresh=${value}`)).status).toBe(401);
+    expect((await s.req('/api/events', { cookie: `sw_refresh=${value}`, origin: null })).status).toBe(401);
+    expect((await s.refresh(`__Secure-sw_refresh=${value}`)).status).toBe(401);
+    expect((await s.refresh(`__Host-sw_refresh=${value}`)).status).toBe(200);
+  });
+
+  it('a 401 clears the cookie with the attributes it was set with (else the browser keeps it)', async () => {
+    const s = setup();
+    const res = await s.refresh(`${HOST}=made-up`);
+    expect(res.status).toBe(401);
+    expect(cleared(res)[0]).toBe(`${HOST}=; Max-Age=0; Path=/; HttpOnly; SameSite=Strict; Secure`);
+  });
+
+  it('devCookie, for Safari and WebKitGTK on http://localhost: sw_refresh without Secure, Path=/; doubled, refused and cleared on every path; refused in production', async () => {
+    const s = setup({ devCookie: true });
+    const a = await s.login('viewer');
+    expect(a.res.headers.getSetCookie()[0]).toMatch(/^sw_refresh=[\w-]+; Path=\/; HttpOnly; SameSite=Strict$/);
+    expect((await s.refresh(a.cookie)).status).toBe(200);
+    const doubled = await s.refresh(`sw_refresh=old-path-api-copy; ${a.cookie}`);
+    expect(doubled.status).toBe(401);
+    expect(doubled.headers.getSetCookie()).toEqual(['/', '/api', '/api/refresh'].map((path) => `sw_refresh=; Max-Age=0; Path=${path}; HttpOnly; SameSite=Strict`));
     vi.stubEnv('NODE_ENV', 'production');
-    expect(await secure(setup())).toBe(true);
-    expect(await secure(setup({ secureCookie: false }))).toBe(false);
+    expect(() => setup({ devCookie: true })).toThrow(/devCookie.*production/);
   });
 });
 
@@ -322,8 +380,8 @@ describe('security headers', () => {
   it('HSTS over https only', async () => {
     const res = await setup({ trustProxy: true }).req('/api/session', { headers: { 'x-forwarded-proto': 'https' } });
     expect(res.headers.get('strict-transport-security')).toMatch(/max-age=\d{7,}/);
-    // A Secure cookie on http (secureCookie, production) does not make the answer https.
-    expect((await setup({ secureCookie: true }).req('/api/session')).headers.get('strict-transport-security')).toBeNull();
+    // The Secure cookie (always, on http too) does not make the answer https.
+    expect((await setup().req('/api/session')).headers.get('strict-transport-security')).toBeNull();
   });
 });
 
@@ -364,7 +422,7 @@ describe('"Remember me"', () => {
     const s = setup();
     for (const extra of [{}, { remember: false }, { remember: 'yes' }, { remember: 1 }]) {
       const res = await s.req('/api/login', { method: 'POST', json: { username: 'viewer', password: 'demo', ...extra } });
-      expect(attributes(res)).toMatch(/^sw_refresh=/);
+      expect(attributes(res)).toMatch(/^__Host-sw_refresh=/);
       expect(attributes(res)).not.toMatch(/Max-Age|Expires/i);
       expect(await res.json()).toMatchObject({ remember: false });
     }

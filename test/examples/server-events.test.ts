@@ -3,6 +3,7 @@
 // that every way a session ends (revocation, logout, a replayed refresh value, a new sign-in, running
 // out) says `revoked` on its streams and closes them.
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createStore, type StoreFactory } from '../../examples/server/store';
 import { MIN, T0, setup, type RequestOptions } from './helpers';
 
 type Setup = ReturnType<typeof setup>;
@@ -52,7 +53,7 @@ describe('GET /api/events', () => {
     const { cookie, token } = await s.login('editor');
     expect((await s.req('/api/events', { origin: null })).status).toBe(401);
     expect((await s.req('/api/events', { origin: null, token })).status).toBe(401);
-    expect((await s.req('/api/events', { origin: null, cookie: 'sw_refresh=forged' })).status).toBe(401);
+    expect((await s.req('/api/events', { origin: null, cookie: '__Host-sw_refresh=forged' })).status).toBe(401);
     await s.refresh(cookie);
     s.advance(31_000); // the old value, past the rotation grace: replayed
     expect((await s.req('/api/events', { origin: null, cookie })).status).toBe(401);
@@ -149,6 +150,26 @@ describe('the streams over time', () => {
     expect(streams[0]!.closed()).toBe(true);
     expect(streams[0]!.events).toEqual([expect.objectContaining({ type: 'session' })]);
     expect(s.events.size()).toBe(3);
+  });
+
+  it('after the store reconnects, every streamed session is looked up at once: an end told meanwhile (and missed) reaches its streams', async () => {
+    let reconnect = () => {};
+    // A shared store whose end notices were lost while it was cut off (its onEnd goes nowhere), and that says when it is back.
+    const cutOff: StoreFactory = (now, timings) => ({ ...createStore(now, timings, () => {}), onReconnect: (listener: () => void) => void (reconnect = listener) });
+    const s = setup({ store: cutOff as never });
+    const ended = await s.login('editor');
+    const other = await s.login('viewer');
+    const streams = [await open(s, ended.cookie), await open(s, other.cookie)];
+    for (const stream of streams) await stream.pump();
+    await s.req('/api/logout', { method: 'POST', token: ended.token }); // its end is not told to the stream
+    expect(streams[0]!.closed()).toBe(false);
+    reconnect();
+    await streams[0]!.pump(2);
+    expect(streams[0]!.events.at(-1)).toEqual({ type: 'revoked' });
+    expect(streams[0]!.closed()).toBe(true);
+    await streams[1]!.pump();
+    expect(streams[1]!.events.at(-1)).toEqual({ type: 'heartbeat' }); // the other session goes on
+    expect(streams[1]!.closed()).toBe(false);
   });
 
   it('a shutdown closes every stream without signing anyone out', async () => {

@@ -48,7 +48,7 @@ describe('example server: refresh cookie rotation', () => {
     const first = await refresh(a.cookie);
     expect(first.status).toBe(200);
     const rotated = cookieOf(first);
-    expect(rotated).toMatch(/^sw_refresh=/);
+    expect(rotated).toMatch(/^__Host-sw_refresh=/);
     expect(rotated).not.toBe(a.cookie);
     const { token } = (await first.json()) as { token: string };
     expect(claimsOf(token)).toMatchObject({ sid: claimsOf(a.token).sid, sub: 'editor', iat: claimsOf(a.token).iat as number + 240 });
@@ -74,7 +74,7 @@ describe('example server: refresh cookie rotation', () => {
   it('answers 401 without a cookie or with an unknown one', async () => {
     const { refresh, req } = setup();
     expect((await req('/api/refresh', { method: 'POST' })).status).toBe(401);
-    expect((await refresh('sw_refresh=made-up')).status).toBe(401);
+    expect((await refresh('__Host-sw_refresh=made-up')).status).toBe(401);
   });
 });
 

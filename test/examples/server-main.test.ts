@@ -1,10 +1,12 @@
 // @vitest-environment node
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { start } from '../../examples/server/main';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { requireSecret, start } from '../../examples/server/main';
 import { setup } from './helpers';
+import { buildServer, runServerFile } from './processes';
 
 describe('example server: static files', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sw-static-'));
@@ -72,5 +74,36 @@ describe('example server: main.ts', () => {
     expect(all).not.toContain(token);
     expect(all).not.toContain(token.split('.')[2]!);
     expect(all).not.toContain(cookie.split('=')[1]!);
+  });
+});
+
+describe('example server: one key for every process', () => {
+  let file: string;
+  beforeAll(async () => {
+    file = await buildServer();
+  }, 30_000);
+  afterAll(() => rmSync(file, { force: true }));
+
+  it.each([
+    ['REDIS_URL', { REDIS_URL: 'redis://127.0.0.1:1', NODE_ENV: 'development' }, /REDIS_URL is set/],
+    ['NODE_ENV=production', { REDIS_URL: '', NODE_ENV: 'production' }, /NODE_ENV=production/],
+  ])('with %s and no JWT_SECRET, `node server.mjs` refuses to start, and says why', async (_, env, why) => {
+    const { code, output } = await runServerFile(file, { JWT_SECRET: '', ...env });
+    expect(code).toBe(1);
+    expect(output).toMatch(/^sessionwarden: JWT_SECRET is required/m);
+    expect(output).toMatch(why);
+    expect(output).not.toMatch(/demo: http|\n\s+at /); // it never listened, and no stack trace
+  });
+
+  it('starts without JWT_SECRET in development on the in-memory store (a random key: one process)', async () => {
+    const { output } = await runServerFile(file, { JWT_SECRET: '', REDIS_URL: '', NODE_ENV: 'development' });
+    expect(output).toMatch(/sessionwarden demo: http:\/\/localhost:\d+/);
+  });
+
+  it('requireSecret: in code too, a given key or development passes', () => {
+    expect(() => requireSecret(undefined, { NODE_ENV: 'production' })).toThrow(/^sessionwarden: JWT_SECRET is required/);
+    expect(() => requireSecret(undefined, { REDIS_URL: 'redis://x' })).toThrow(/REDIS_URL/);
+    expect(() => requireSecret(randomBytes(32), { NODE_ENV: 'production', REDIS_URL: 'redis://x' })).not.toThrow();
+    expect(() => requireSecret(undefined, { NODE_ENV: 'development' })).not.toThrow();
   });
 });

@@ -5,7 +5,7 @@ import { PERMISSIONS } from '../../examples/server/users';
 import { MIN, T0, claimsOf, setup } from './helpers';
 
 describe('example server: login', () => {
-  it('signs a demo user in: a 5-minute HS256 JWT with sub, sid, roles, iss, aud, and an HttpOnly SameSite=Strict refresh cookie on /api', async () => {
+  it('signs a demo user in: a 5-minute HS256 JWT with sub, sid, roles, iss, aud, and a __Host- refresh cookie (HttpOnly, SameSite=Strict, Secure, Path=/, no Domain)', async () => {
     const { login, store } = setup();
     const ok = await login('editor');
     expect(ok.res.status).toBe(200);
@@ -15,10 +15,12 @@ describe('example server: login', () => {
     expect(store.get(claims.sid)?.username).toBe('editor');
     expect(JSON.parse(Buffer.from(ok.token.split('.')[0]!, 'base64url').toString())).toMatchObject({ alg: 'HS256' });
     const cookie = ok.res.headers.getSetCookie()[0]!;
-    expect(cookie).toMatch(/^sw_refresh=[\w-]{32,};/);
+    expect(cookie).toMatch(/^__Host-sw_refresh=[\w-]{32,};/);
     expect(cookie).toMatch(/; HttpOnly/);
     expect(cookie).toMatch(/; SameSite=Strict/);
-    expect(cookie).toMatch(/; Path=\/api/);
+    expect(cookie).toMatch(/; Secure/);
+    expect(cookie).toMatch(/; Path=\/(;|$)/);
+    expect(cookie).not.toMatch(/Domain=/i);
   });
 
   it('rejects a wrong password, an unknown user and a malformed body with 401 and no cookie', async () => {
@@ -145,7 +147,7 @@ describe('example server: the check endpoint, revocation and logout', () => {
     const a = await login('admin');
     const out = await req('/api/logout', { method: 'POST', token: a.token });
     expect(out.status).toBe(204);
-    expect(out.headers.getSetCookie()[0]).toMatch(/^sw_refresh=;.*Max-Age=0/);
+    expect(out.headers.getSetCookie()[0]).toMatch(/^__Host-sw_refresh=; Max-Age=0; Path=\/;.*Secure/);
     expect(await check(a.token)).toBe(401);
     expect((await refresh(a.cookie)).status).toBe(401);
   });
@@ -155,7 +157,7 @@ describe('example server: the check endpoint, revocation and logout', () => {
     const a = await login('viewer');
     const out = await req('/api/logout', { method: 'POST', cookie: a.cookie });
     expect(out.status).toBe(204);
-    expect(out.headers.getSetCookie()[0]).toMatch(/^sw_refresh=;.*Max-Age=0/);
+    expect(out.headers.getSetCookie()[0]).toMatch(/^__Host-sw_refresh=; Max-Age=0; Path=\/;.*Secure/);
     expect(store.sessions.size).toBe(0);
     expect(await check(a.token)).toBe(401);
   });

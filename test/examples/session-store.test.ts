@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createClient } from '@redis/client';
 import { KEPT_REFRESH_VALUES, createStore, type SessionStore, type StoreFactory } from '../../examples/server/store';
 import { redisStore, type RedisStore } from '../../examples/server/redis-store';
-import { useRedis } from './processes';
+import { startRedis, useRedis } from './processes';
 
 const MIN = 60_000;
 const TIMINGS = { serverIdle: 10 * MIN, closeGrace: 10_000, rotationGrace: 30_000 };
@@ -126,6 +126,23 @@ describe.each([
     expect(await store.byRefresh(store.current(other))).toBeUndefined();
   });
 
+  it('past `limit` live sessions of a user, the oldest end (told as a revocation); one that ran out does not count', async () => {
+    const { store, advance, endedWith } = await make();
+    const user = `user-${randomBytes(4).toString('hex')}`;
+    const idle = await store.create(user, { remember: false, maxAge: 60 * MIN, limit: 2 });
+    advance(6 * MIN);
+    const first = await store.create(user, { remember: false, maxAge: 60 * MIN, limit: 2 });
+    advance(5 * MIN); // `idle` ran out
+    const second = await store.create(user, { remember: false, maxAge: 60 * MIN, limit: 2 });
+    expect(await store.get(first.id)).toBeDefined();
+    const third = await store.create(user, { remember: false, maxAge: 60 * MIN, limit: 2 });
+    await endedWith(first.id);
+    expect(await store.get(first.id)).toBeUndefined();
+    expect(await store.get(idle.id)).toBeUndefined();
+    expect(await store.count(user)).toBe(2);
+    for (const kept of [second, third]) expect(await store.get(kept.id)).toBeDefined();
+  });
+
   it('sweep drops the sessions that ran out', async () => {
     const { store, advance, endedWith } = await make();
     const session = await store.create('editor', { remember: false, maxAge: 60 * MIN });
@@ -149,5 +166,52 @@ describe('the Redis store across processes', () => {
     await vi.waitFor(() => expect(here).toHaveBeenCalledWith(session.id, false), { timeout: 2_000 });
     expect(there).toHaveBeenCalledWith(session.id, false);
     expect(await a.get(session.id)).toBeUndefined();
+  });
+});
+
+describe('the Redis store when its pub/sub connection is lost', () => {
+  it('tells onReconnect listeners once it is subscribed again (ends published meanwhile were missed)', async () => {
+    const own = await startRedis();
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const store = redisStore({ url: own.url, prefix })(() => 0, TIMINGS, () => {});
+    try {
+      await store.ready;
+      const back = vi.fn();
+      store.onReconnect!(back);
+      const admin = createClient({ url: own.url });
+      await admin.connect();
+      expect(Number(await admin.sendCommand(['CLIENT', 'KILL', 'TYPE', 'pubsub']))).toBe(1);
+      await admin.close();
+      await vi.waitFor(() => expect(back).toHaveBeenCalledTimes(1), { timeout: 5_000 });
+      // One line each way, naming no URL.
+      expect(error.mock.calls.map(([line]) => String(line))).toEqual([expect.stringMatching(/^redis \(pub\/sub\): \w*Error( \w+)?; reconnecting$/), 'redis (pub/sub): connected again']);
+    } finally {
+      await store.close();
+      error.mockRestore();
+      await own.stop();
+    }
+  }, 15_000); // past the wait above, so that a failure still stops the Redis
+});
+
+describe('the Redis store and persistence', () => {
+  it.each([
+    ['snapshots only (appendonly no): warns, since a restart would bring revoked sessions back', 'snapshot', true],
+    ['the AOF (appendonly yes): no warning', 'aof', false],
+  ] as const)('%s', async (_, persistence, warns) => {
+    const own = await startRedis({ persistence });
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const store = redisStore({ url: own.url, prefix })(() => 0, TIMINGS, () => {});
+      await store.ready; // which includes the look at CONFIG
+      expect(warn.mock.calls.some(([line]) => /^redis: appendonly is off.*--appendonly yes --appendfsync always/.test(String(line)))).toBe(warns);
+      await store.close();
+    } finally {
+      warn.mockRestore();
+      await own.stop();
+    }
+  });
+
+  it('rejects a timeout that is not a positive number', () => {
+    expect(() => redisStore({ url: 'redis://127.0.0.1:1', timeout: 0 })).toThrow(/^sessionwarden: redisStore `timeout`/);
   });
 });

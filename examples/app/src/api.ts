@@ -1,8 +1,15 @@
 import type { SessionManager } from 'sessionwarden';
 
-/** Demo timings; `?idle=…&warn=…&grace=…` on the URL shortens them (for trying things out). */
-const query = new URLSearchParams(location.search);
-const ms = (name: string, fallback: number) => Number(query.get(name)) || fallback;
+/** `true` in a test build (`vite build --mode test`: vite.config.ts defines it), never in the demo's own. */
+declare const __DEMO_TEST_BUILD__: boolean | undefined;
+
+/**
+ * Demo timings: idle 60 s, the warning 20 s before, close grace 10 s. Only a test build takes
+ * `?idle=…&warn=…&grace=…` (ms) from the URL, for tests that must not wait a minute: in any other,
+ * a link such as `/dashboard?idle=2&warn=1` would sign its visitor out in every tab.
+ */
+const overrides = new URLSearchParams(typeof __DEMO_TEST_BUILD__ !== 'undefined' && __DEMO_TEST_BUILD__ ? location.search : '');
+const ms = (name: string, fallback: number) => Number(overrides.get(name)) || fallback;
 export const timings = { idleTimeout: ms('idle', 60_000), warnBefore: ms('warn', 20_000), closeGrace: ms('grace', 10_000) };
 
 /** The page's query string with `signedOut` set (or removed, for `null`), as `?…` or `''`. */
