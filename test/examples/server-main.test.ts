@@ -44,7 +44,8 @@ describe('example server: main.ts', () => {
     for (const method of ['log', 'info', 'warn', 'error'] as const) {
       vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void logs.push(args.map(String).join(' ')));
     }
-    const running = start({ port: 0, handleSignals: false, staticDir: false });
+    // A key of its own: CI runs this file with REDIS_URL set, where a missing JWT_SECRET refuses to start (tested below).
+    const running = start({ port: 0, handleSignals: false, staticDir: false, secret: 'test-secret-of-at-least-32-bytes-long' });
     const url = await running.ready;
     expect(running.server.address()).toMatchObject({ address: '127.0.0.1' });
     const printed = logs.join('\n');
