@@ -16,11 +16,18 @@ export interface Capabilities {
 export class WebDriverSession {
   private queue: Promise<unknown> = Promise.resolve();
   private current: string | undefined;
+  /**
+   * The window the session started with, never closed: WebDriver ends a session whose last window
+   * closes, and opens a new window only from an open one.
+   */
+  private keeper = '';
   private constructor(private readonly base: string, readonly id: string) {}
 
   static async create(driverUrl: string, capabilities: Capabilities): Promise<WebDriverSession> {
     const value = await send<{ sessionId: string }>(driverUrl, 'POST', '/session', { capabilities: { alwaysMatch: capabilities } });
-    return new WebDriverSession(driverUrl, value.sessionId);
+    const session = new WebDriverSession(driverUrl, value.sessionId);
+    session.keeper = session.current = await session.command<string>('GET', '/window');
+    return session;
   }
 
   /** Runs `commands` alone, in window `handle` (switching to it first when another is current). */
@@ -43,7 +50,7 @@ export class WebDriverSession {
 
   /** Opens a new window; its handle. */
   newWindow(): Promise<string> {
-    return this.inWindow(undefined, async () => (await this.command<{ handle: string }>('POST', '/window/new', { type: 'window' })).handle);
+    return this.inWindow(this.keeper, async () => (await this.command<{ handle: string }>('POST', '/window/new', { type: 'window' })).handle);
   }
 
   /** Closes window `handle` (no window is current afterwards). */
