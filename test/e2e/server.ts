@@ -113,6 +113,8 @@ export interface TestServer {
   settings: Settings;
   /** The numbers of the `/refresh` calls that were answered with a token, in order. */
   answered: number[];
+  /** More pages to serve, by path (`/dialog.html` → its HTML): a test's own page, with the prelude. */
+  pages: Map<string, string>;
   /** Zeroes the counters and restores the default settings. */
   reset: () => void;
   close: () => Promise<void>;
@@ -128,6 +130,7 @@ export async function serve(): Promise<TestServer> {
   const defaults: Settings = { refreshDelay: 0, refreshLifetime: 600, refreshHangs: [], refreshSub: undefined };
   const settings: Settings = { ...defaults };
   const hanging: ServerResponse[] = [];
+  const pages = new Map<string, string>();
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     if (servePrelude(req, res)) return;
     const url = new URL(req.url ?? '/', 'http://x');
@@ -144,6 +147,8 @@ export async function serve(): Promise<TestServer> {
     }
     if (url.pathname === '/framed.html') return send('text/html', FRAMING(`/page.html?o=${encodeURIComponent(url.searchParams.get('o') ?? '{}')}`));
     if (url.pathname === '/other.html') return send('text/html', '<!doctype html><p>another page</p>');
+    if (pages.has(url.pathname)) return send('text/html', pages.get(url.pathname)!);
+    if (url.pathname === '/favicon.ico') return send('image/x-icon', '');
     if (url.pathname.slice(1) in hits) calls.push({ path: url.pathname, search: url.search, at: Date.now() });
     if (url.pathname === '/check') {
       hits.check++;
@@ -175,6 +180,7 @@ export async function serve(): Promise<TestServer> {
     calls,
     settings,
     answered,
+    pages,
     reset: () => {
       for (const name of Object.keys(hits)) hits[name as keyof Hits] = 0;
       calls.length = 0;
