@@ -79,7 +79,9 @@ beforeAll(async () => {
       if (path.startsWith('/api/')) calls.push({ path, method: request.method, status: response.status, at: clock.now });
       if (path === '/api/login' && response.ok) logins.push(((await response.clone().json()) as { token: string }).token);
       if (response.headers.get('content-type')?.startsWith('text/html')) {
-        response = new Response(withPrelude(await response.text()), { status: response.status, headers: response.headers });
+        const headers = new Headers(response.headers);
+        headers.delete('content-length'); // the page grew by the prelude's tag
+        response = new Response(withPrelude(await response.text()), { status: response.status, headers });
       }
       return response;
     },

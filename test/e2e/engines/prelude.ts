@@ -54,7 +54,7 @@ const FAKED = ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Da
 
 const PROBLEMS = `(() => {
   const problems = (window.__problems = []);
-  addEventListener('error', (e) => problems.push('page error: ' + (e.error && e.error.stack || e.message)));
+  addEventListener('error', (e) => problems.push('page error: ' + e.message + (e.error && e.error.stack ? '\\n' + e.error.stack : '')));
   addEventListener('unhandledrejection', (e) => problems.push('unhandled rejection: ' + String(e.reason && e.reason.stack || e.reason)));
   addEventListener('securitypolicyviolation', (e) => problems.push('Content-Security-Policy violation: ' + e.violatedDirective + ' ' + e.blockedURI));
   for (const level of ['error', 'warn']) {
@@ -83,7 +83,8 @@ export function preludeScript(): string {
 export function withPrelude(html: string): string {
   if (!active) return html;
   const tag = `<script src="${PRELUDE_PATH}"></script>`;
-  const head = /<head[^>]*>/i.exec(html);
+  // After the charset's <meta> where there is one (it must come first), else first in <head>.
+  const head = /<meta charset[^>]*>/i.exec(html) ?? /<head[^>]*>/i.exec(html);
   if (head) return html.slice(0, head.index + head[0].length) + tag + html.slice(head.index + head[0].length);
   const doctype = /^\s*<!doctype[^>]*>/i.exec(html);
   return doctype ? doctype[0] + tag + html.slice(doctype[0].length) : tag + html;
