@@ -83,7 +83,7 @@ class WebKitBrowser implements Browser {
   private all: WebKitTab[] = [];
   private readonly prelude = openPrelude({ problems: true });
   readonly clock = new InjectedClock(this.prelude, () => this.tabs());
-  constructor(private session: WebDriverSession, private readonly options: BrowserOptions) {}
+  constructor(private session: WebDriverSession, private readonly options: BrowserOptions, private readonly driver: ChildProcess) {}
   async newTab() {
     const tab = new WebKitTab(this.session, await this.session.newWindow());
     const { viewport } = this.options;
@@ -107,14 +107,15 @@ class WebKitBrowser implements Browser {
   async close() {
     closePrelude();
     await this.session.delete().catch(() => {});
+    this.driver.kill();
   }
   async bfcacheMisses(): Promise<string[][]> {
     return [];
   }
 }
 
-/** The display and the driver a test file's WebKit browsers share. */
-let display: { xvfb: ChildProcess; driver: ChildProcess; url: string; display: string } | undefined;
+/** The X display a test file's WebKit browsers share. */
+let display: { xvfb: ChildProcess; display: string } | undefined;
 
 const freePort = () => new Promise<number>((resolve, reject) => {
   const server = createServer().listen(0, '127.0.0.1', () => {
@@ -124,16 +125,21 @@ const freePort = () => new Promise<number>((resolve, reject) => {
 });
 
 async function startDisplay(): Promise<NonNullable<typeof display>> {
-  // A display number nobody holds (X servers leave a lock file), then the driver on it.
+  // A display number nobody holds (X servers leave a lock file).
   let number = 90 + Math.floor(Math.random() * 400);
   while (existsSync(`/tmp/.X${number}-lock`)) number++;
   const xvfb = spawn('Xvfb', [`:${number}`, '-screen', '0', '2400x1800x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
   await poll(async () => existsSync(`/tmp/.X11-unix/X${number}`), 10_000, 'Xvfb to start');
+  return { xvfb, display: `:${number}` };
+}
+
+/** A WebKitWebDriver of its own for each browser: the driver holds one session at a time. */
+async function startDriver(on: string): Promise<{ driver: ChildProcess; url: string }> {
   const port = await freePort();
-  const driver = spawn(webkitDriverPath, [`--port=${port}`], { env: { ...process.env, DISPLAY: `:${number}` }, stdio: 'ignore' });
+  const driver = spawn(webkitDriverPath, [`--port=${port}`], { env: { ...process.env, DISPLAY: on }, stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}`;
   await poll(async () => (await fetch(`${url}/status`)).ok, 10_000, 'WebKitWebDriver to start');
-  return { xvfb, driver, url, display: `:${number}` };
+  return { driver, url };
 }
 
 export const webkitEngine: Engine = {
@@ -146,17 +152,17 @@ export const webkitEngine: Engine = {
   async tearDown() {
     const started = display;
     display = undefined;
-    started?.driver.kill();
     started?.xvfb.kill();
   },
   async launch(options: BrowserOptions = {}) {
     if (options.persistent) throw new Error('WebKit: MiniBrowser under automation keeps no profile across a restart');
     if (!display) throw new Error('WebKit: set the engine up first');
-    const session = await WebDriverSession.create(display.url, {
+    const { driver, url } = await startDriver(display.display);
+    const session = await WebDriverSession.create(url, {
       browserName: 'MiniBrowser',
       'webkitgtk:browserOptions': { binary: miniBrowserPath, args: ['--automation'] },
       timeouts: { script: 60_000, pageLoad: 30_000 },
     });
-    return new WebKitBrowser(session, options);
+    return new WebKitBrowser(session, options, driver);
   },
 };
