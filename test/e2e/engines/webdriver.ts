@@ -63,17 +63,18 @@ export class WebDriverSession {
 
   /**
    * Runs `source`, a function's text, with `arg` in the window; resolves with what it returns
-   * (awaited). An exception in the page rejects with its message.
+   * (awaited), as JSON: in the page's own key order (the driver's serialization reorders keys), as
+   * Playwright's and puppeteer's evaluate give it. An exception in the page rejects with its message.
    */
   execute<T>(handle: string, source: string, arg: unknown): Promise<T> {
     const script = `const done = arguments[arguments.length - 1];
       Promise.resolve().then(() => (${source})(arguments[0])).then(
-        (value) => done({ value: value === undefined ? null : value }),
+        (value) => done({ json: value === undefined ? null : JSON.stringify(value) }),
         (error) => done({ error: String(error && error.stack || error) }));`;
     return this.inWindow(handle, async () => {
-      const result = await this.command<{ value: T; error?: string }>('POST', '/execute/async', { script, args: [arg] });
+      const result = await this.command<{ json: string | null; error?: string }>('POST', '/execute/async', { script, args: [arg] });
       if (result.error !== undefined) throw new WebDriverError('javascript error', result.error);
-      return result.value;
+      return (result.json === null ? undefined : JSON.parse(result.json)) as T;
     });
   }
 
