@@ -112,7 +112,7 @@ export async function requestsWithStream() {
       pages.push(page);
     }
     await until(() => server.streams.size === 1, 'the stream');
-    await pages[0].waitForFunction(() => window.sources.at(-1)?.readyState === 1);
+    await pages[0].waitForFunction(() => window.streams.at(-1)?.state === 1); // the page's stream request answered
     const before = { ...server.counts };
     for (let beat = 0; beat < 144; beat++) {
       server.send({ type: 'heartbeat' });

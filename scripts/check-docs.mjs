@@ -1,8 +1,11 @@
 // Type-checks every ```ts / ```tsx sample in README.md and docs/*.md against the source, so that no
-// sample rots. Each block becomes its own module; a block fenced as ```ts nocheck is skipped.
+// sample rots. Each block becomes its own module; a block fenced as ```ts nocheck is skipped. A ```vue
+// block is a single-file component with `<script setup lang="ts">`: Vue's compiler turns it (its
+// template inlined) into TypeScript, checked the same way, so the template's expressions are too.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { compileScript, parse } from 'vue/compiler-sfc';
 
 const OUT = '.tmp/docs-check';
 const files = ['README.md', ...readdirSync('docs').filter((f) => f.endsWith('.md')).map((f) => join('docs', f))];
@@ -14,6 +17,10 @@ declare const session: import('sessionwarden').SessionManager;
 declare const App: import('vue').Component;
 declare function showDialog(expiresAt: number): void;
 declare function saveDraft(): Promise<void>;
+declare module '*.vue' {
+  const component: import('vue').Component;
+  export default component;
+}
 `;
 
 rmSync(OUT, { recursive: true, force: true });
@@ -23,15 +30,25 @@ const origins = new Map();
 let count = 0;
 for (const file of files) {
   const text = readFileSync(file, 'utf8');
-  for (const match of text.matchAll(/^```(tsx|ts)([^\n]*)\n([\s\S]*?)^```/gm)) {
+  for (const match of text.matchAll(/^```(tsx|ts|vue)([^\n]*)\n([\s\S]*?)^```/gm)) {
     const [, lang, info, code] = match;
     if (info.includes('nocheck')) continue;
     const line = text.slice(0, match.index).split('\n').length;
-    const name = `sample-${++count}.${lang}`;
+    const name = `sample-${++count}.${lang === 'vue' ? 'ts' : lang}`;
     origins.set(name, `${file}:${line}`);
-    writeFileSync(join(OUT, name), `${code}\nexport {};\n`);
+    writeFileSync(join(OUT, name), `${lang === 'vue' ? sfc(code, `${file}:${line}`) : code}\nexport {};\n`);
   }
 }
+/** A single-file component as the TypeScript Vue's compiler makes of it (template inlined in `setup()`). */
+function sfc(code, where) {
+  const { descriptor, errors } = parse(code, { filename: 'Sample.vue' });
+  if (errors.length || !descriptor.scriptSetup || descriptor.scriptSetup.lang !== 'ts') {
+    console.error(`docs:check: ${where}: ${errors[0]?.message ?? 'a ```vue sample needs <script setup lang="ts">'}`);
+    process.exit(1);
+  }
+  return compileScript(descriptor, { id: 'sample', inlineTemplate: true }).content;
+}
+
 // Python samples (the Django guide): at least they must parse.
 let python = 0;
 for (const file of files) {

@@ -1,5 +1,6 @@
 export { SessionManager } from './session-manager';
 export { SessionCore } from './session-core';
+export { appBinding, type AppBinding } from './app-binding';
 export { domActivity, type DomActivityOptions } from './activity/dom';
 export { requestActivity, type RequestActivityOptions } from './activity/requests';
 export { jwtToken, type JwtTokenOptions, type JwtTokenSignal } from './token/jwt-token';

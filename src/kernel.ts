@@ -5,6 +5,7 @@ import type { Resolved } from './options';
 import { begin, deadlineOf, end, endOf, extend, step, type Machine } from './core/machine';
 import { createDeadline } from './timers/deadline';
 import { onRestore, watchPage } from './lifecycle/page';
+import { snapshots } from './snapshot';
 
 const NO_ROLES: readonly string[] = [];
 const NOOP = () => {};
@@ -19,7 +20,6 @@ export type Kernel = ReturnType<typeof createKernel>;
 export function createKernel(o: Resolved, signals: readonly SessionSignal[]) {
   const events = mitt<SessionEvents>();
   const bus = mitt<BusEvents>();
-  const listeners = new Set<() => void>();
   const timer = createDeadline(() => run(), o.now);
   let hooks: SignalHooks[] = [];
   let m: Machine = begin(o.now());
@@ -29,6 +29,7 @@ export function createKernel(o: Resolved, signals: readonly SessionSignal[]) {
   let renewed = false;
   let cached = false; // in the back/forward cache: nothing is started until it is restored
   let starting = false;
+  const waiting = new Set<object>(); // signals still finding out, after start(), whether it ended: 'starting'
   let degraded = false;
   /** The newest activity reported (counted or not), this tab's own, and when activity was last shared. */
   let seen = -Infinity;
@@ -39,34 +40,27 @@ export function createKernel(o: Resolved, signals: readonly SessionSignal[]) {
   let roles: readonly string[] = NO_ROLES;
   let detach: (() => void)[] = [];
   let afterEnd = NOOP;
-  let snapshot: SessionSnapshot;
 
   /** The nearest end the signals set (token expiry …); `Infinity` without one. */
   const signalEnd = () => Math.min(...hooks.map((h) => h.end?.() ?? Infinity));
   const makeSnapshot = (): SessionSnapshot => {
     const expired = m.phase === 'expired' && !ending;
+    const known = !(started && waiting.size);
     return {
-      state: expired ? 'expired' : started ? (m.phase === 'expired' ? 'active' : m.phase) : 'stopped',
+      state: expired ? 'expired' : !started ? 'stopped' : !known ? 'starting' : m.phase === 'expired' ? 'active' : m.phase,
       reason: expired ? m.reason : null,
-      warning: started && m.phase === 'warning' ? m.warning : null,
+      warning: started && known && m.phase === 'warning' ? m.warning : null,
       expiresAt: expired ? endedAt : endOf(m, o, signalEnd()),
       claims,
-      roles: expired ? NO_ROLES : roles,
+      roles: expired || !known ? NO_ROLES : roles,
     };
   };
-  /** Publishes a new snapshot if anything in it changed. */
-  const update = () => {
-    if (ending) return;
-    const next = makeSnapshot();
-    if ((Object.keys(next) as (keyof SessionSnapshot)[]).every((key) => next[key] === snapshot[key])) return;
-    snapshot = next;
-    for (const listener of listeners) listener();
-    events.emit('change', next);
-  };
+  const snapshot = snapshots(makeSnapshot, (next) => events.emit('change', next));
+  const update = () => void (ending || snapshot.update());
 
   /** Steps the machine, emits what changed, lets due signals run and re-arms the one timer. */
   const run = (): void => {
-    if (!started || ending || cached || starting) return;
+    if (!started || ending || cached || starting || waiting.size) return;
     const now = o.now();
     // After the wall clock was set back, this tab's own times are in the future: they count as now.
     [seen, mine, sampledAt] = [seen, mine, sampledAt].map((at) => Math.min(at, now)) as [number, number, number];
@@ -105,8 +99,7 @@ export function createKernel(o: Resolved, signals: readonly SessionSignal[]) {
   };
 
   const extendTo = (at: number) => {
-    const before = m;
-    const tokenEnd = signalEnd();
+    const [before, tokenEnd] = [m, signalEnd()];
     ctx.hear(at);
     m = extend(before, o, tokenEnd, at);
     if (endOf(m, o, tokenEnd) !== endOf(before, o, tokenEnd) || before.phase !== m.phase) {
@@ -118,13 +111,14 @@ export function createKernel(o: Resolved, signals: readonly SessionSignal[]) {
 
   const halt = () => {
     started = false;
+    waiting.clear();
     for (const undo of detach.splice(0)) undo();
     timer.clear();
   };
 
   /** Ends the session once; `share` tells the other tabs and the shared record. */
   const finish = (reason: ExpireReason, tell: boolean): void => {
-    if (m.phase === 'expired' && (ending || snapshot.state === 'expired')) return;
+    if (m.phase === 'expired' && (ending || snapshot.get().state === 'expired')) return;
     m = end(m, reason);
     ending = true;
     endedAt = o.now();
@@ -161,7 +155,13 @@ export function createKernel(o: Resolved, signals: readonly SessionSignal[]) {
     restart: () => { m = begin((seen = mine = o.now())); bus.emit('restart'); },
     renew: () => { renewed = true; bus.emit('renew'); },
     run,
-    claims: (c, r) => { [claims, roles] = [c, r]; update(); },
+    wait() {
+      const key = {}; // a release from before a stop() was cleared with it: it decides nothing
+      waiting.add(key);
+      return () => void (waiting.delete(key) && !waiting.size && run());
+    },
+    // While the signals start, the end they may find is not decided yet: the snapshot waits for run().
+    claims: (c, r) => { [claims, roles] = [c, r]; if (!starting) update(); },
     leader: true,
     shared: false,
     tell: NOOP,
@@ -178,9 +178,8 @@ export function createKernel(o: Resolved, signals: readonly SessionSignal[]) {
     // This tab saw activity the warning tab did not: tell it at once.
     if (m.phase === 'active') share(m.lastActivity);
   });
-  snapshot = makeSnapshot();
   hooks = signals.map((signal) => signal.attach(ctx));
-  snapshot = makeSnapshot();
+  snapshot.reset();
 
   const { now: clock, sampleInterval } = o;
   /** What every activity source calls: O(1), allocation-free; shares at most once per `sampleInterval`. */
@@ -193,8 +192,8 @@ export function createKernel(o: Resolved, signals: readonly SessionSignal[]) {
 
   return {
     events,
-    listeners,
-    snapshot: () => snapshot,
+    listeners: snapshot.listeners,
+    snapshot: snapshot.get,
     claims: () => claims,
     start() {
       if (started || ending || (m.phase === 'expired' && !renewed)) return;
@@ -208,13 +207,15 @@ export function createKernel(o: Resolved, signals: readonly SessionSignal[]) {
       }
       started = true;
       renewed = false;
-      const activity = { proved: () => bus.emit('proved', o.now()), revoked: () => finish('revoked', true) };
+      const dated = (serverTime: number, at = o.now()) => bus.emit('serverTime', { serverTime, sentAt: at, at, coarse: true, passing: true });
+      const activity = { proved: () => bus.emit('proved', o.now()), revoked: () => finish('revoked', true), dated };
       detach = o.activity.map((source) => source.start(report, activity));
       detach.push(watchPage({ wake: wake, hide: (final, c = false) => ((cached ||= c), bus.emit('hide', { final, cached: c })) }));
       starting = true; // no decision until every signal has started
       for (const h of hooks) if (started) detach.push(h.start?.(fresh) ?? NOOP); // unless a signal ended the session
       starting = false;
-      run();
+      if (waiting.size) update(); // 'starting': a signal still finds out whether the session ended
+      else run();
     },
     stop() {
       if (!started) return;

@@ -6,7 +6,10 @@ import { domActivity } from './activity/dom';
 export interface CoreOptions {
   /** Inactivity that ends the session. Default `1_800_000` (30 min); `Infinity` turns inactivity off. */
   idleTimeout?: number;
-  /** Lead time of the `'warning'` event. Default `min(120_000, idleTimeout / 4)`; must be `< idleTimeout`. */
+  /**
+   * Lead time of the `'warning'` event. Default `min(120_000, max(20_000, idleTimeout / 4), idleTimeout / 2)`:
+   * at least 20 s to answer wherever `idleTimeout` ≥ 40 s (WCAG 2.2.1), 2 min for 30 min. Must be `< idleTimeout`.
+   */
   warnBefore?: number;
   /** Activity sources. Default `[domActivity()]`; `[]` for none. */
   activity?: readonly ActivitySource[];
@@ -30,7 +33,11 @@ export interface SessionOptions extends CoreOptions {
   token?: string | null;
   /** An absolute end when there is no JWT (server clock, epoch ms); ends the session with reason `'token'`. */
   expiresAt?: number | null;
-  /** Server minus client clock in ms, or `'auto'` (learned from `iat`, refined by each check). Default `'auto'`. */
+  /**
+   * Server minus client clock in ms, or `'auto'`: learned from a new token's `iat` when within ±5 min
+   * (an older token is taken as old, not the clock as wrong), refined by each check and by the `Date`
+   * header of the API's answers that `requestActivity()` sees. Default `'auto'`.
+   */
   clockSkew?: number | 'auto';
   /** Roles from the claims. Default `claims.roles ?? claims.role ?? []`. */
   roles?: (claims: JwtClaims) => readonly string[];
@@ -87,6 +94,9 @@ export const isSignal = (value: unknown): value is SessionSignal => typeof (valu
 
 export const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
+/** The default `warnBefore`: at least 20 s for a person to answer (WCAG 2.2.1) wherever `idleTimeout` ≥ 40 s; 2 min for 30 min. */
+export const defaultWarnBefore = (idleTimeout: number): number => Math.min(120_000, Math.max(20_000, idleTimeout / 4), idleTimeout / 2);
+
 /** The kernel's option names. */
 const KNOWN = 'idleTimeout warnBefore activity ignoreActivityDuringWarning sampleInterval signals storageKey permissions now'.split(' ');
 
@@ -114,7 +124,7 @@ export function resolveOptions(o: CoreOptions, known: readonly string[]): Resolv
     need(KNOWN.includes(name), `unknown option \`${name}\` (did you mean \`${names.reduce((a, b) => (near(b) < near(a) ? b : a))}\`?)`);
   }
   const idleTimeout = duration('option `idleTimeout`', o.idleTimeout, 1_800_000, 1, true);
-  const warnBefore = duration('option `warnBefore`', o.warnBefore, Math.min(120_000, idleTimeout / 4));
+  const warnBefore = duration('option `warnBefore`', o.warnBefore, defaultWarnBefore(idleTimeout));
   must(warnBefore < idleTimeout, 'option `warnBefore`', 'less than `idleTimeout`', RangeError);
   const activity = o.activity ?? [domActivity()];
   must(Array.isArray(activity) && activity.every((source) => typeof source?.start === 'function'), 'option `activity`', 'an array of sources');

@@ -30,6 +30,8 @@ export interface SharedRecord {
   skew?: number;
   /** `exp` (seconds) of the newest token in use, so a tab can skip a refresh another tab did. */
   tokenExp?: number;
+  /** A one-way fingerprint of the newest token in use (never the token): a new sign-in after the end is told from it. */
+  tokenId?: string;
   /** Last proof that the server session is alive: a check or an app request's 2xx. */
   provedAt?: number;
   /** When the last page of the session was hidden for good (pagehide). */
@@ -60,6 +62,8 @@ export interface ServerTime {
   at: number;
   /** Whether `serverTime` is only to the second (a `Date` header). */
   coarse: boolean;
+  /** Heard in passing (an API answer's `Date` header): it sets the offset only while none is known. */
+  passing?: boolean;
 }
 
 /** The page being hidden. */
@@ -155,6 +159,12 @@ export interface SessionContext {
   renew(): void;
   /** Decide now (after a signal's end, due time or leadership changed). */
   run(): void;
+  /**
+   * Called in `start()` by a signal that cannot tell at once whether the session has already ended
+   * (it asks the browser): until the returned function is called, the state reads `'starting'` (no
+   * roles) and nothing is decided. End the session (`end()`) before calling it, if it ended.
+   */
+  wait(): () => void;
   /** Sets the claims and roles the snapshot shows. */
   claims(claims: JwtClaims | null, roles: readonly string[]): void;
   /** Whether this tab leads the others (runs the check and the refresh). A tabs signal sets it; alone, a tab leads itself. */

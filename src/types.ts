@@ -1,5 +1,10 @@
-/** The life of a session in one tab: `'stopped' → 'active' ⇄ 'warning' → 'expired'`. */
-export type SessionState = 'stopped' | 'active' | 'warning' | 'expired';
+/**
+ * The life of a session in one tab: `'stopped' → 'active' ⇄ 'warning' → 'expired'`. `'starting'`
+ * comes between `'stopped'` and the rest for the few milliseconds after `start()` in which the
+ * browser is still asked whether the session has already ended (a browser that was closed, with
+ * `closeDetection('browser')`): never `'active'` before that is known. It has no roles.
+ */
+export type SessionState = 'stopped' | 'starting' | 'active' | 'warning' | 'expired';
 
 /** Why a warning was raised: the user is idle, or the token is about to expire. */
 export type WarningReason = 'idle' | 'token';
@@ -10,10 +15,20 @@ export type ExpireReason = 'idle' | 'token' | 'revoked' | 'closed' | 'logout';
 /** The outcome of one server check. */
 export type CheckOutcome = 'active' | 'revoked' | 'unknown';
 
-/** Decoded JWT claims. */
+/** Decoded JWT claims: the registered ones (RFC 7519) typed, any other as `unknown`. */
 export interface JwtClaims {
+  /** Subject: the user. A token of another `sub` begins a new session. */
+  sub?: string;
+  /** Issuer. */
+  iss?: string;
+  /** Audience. */
+  aud?: string | string[];
+  /** The token's id. */
+  jti?: string;
   /** Expiry, in seconds since the epoch (server clock). */
   exp?: number;
+  /** Not before, in seconds since the epoch (server clock). */
+  nbf?: number;
   /** Issued at, in seconds since the epoch (server clock). */
   iat?: number;
   [claim: string]: unknown;
@@ -52,6 +67,8 @@ export interface ActivitySignals {
   proved(): void;
   /** The server rejected the session (a 401): end it with reason `'revoked'`. */
   revoked(): void;
+  /** The server's `Date` header (epoch ms, to the second) on an answer that just came: sets the clock offset while none is known. */
+  dated?(serverTime: number): void;
 }
 
 /**

@@ -12,9 +12,17 @@ describe('options', () => {
     expect(o.activity).toHaveLength(1);
   });
 
-  it('derives warnBefore from a short idleTimeout', () => {
-    expect(resolveOptions({ idleTimeout: 60_000 }, [])).toMatchObject({ warnBefore: 15_000 });
-    expect(resolveOptions({ idleTimeout: Infinity }, [])).toMatchObject({ warnBefore: 120_000 });
+  it('derives warnBefore from idleTimeout: at least 20 s to answer from 40 s on (WCAG 2.2.1), at most 2 min', () => {
+    const warn = (idleTimeout: number) => resolveOptions({ idleTimeout }, []).warnBefore;
+    expect(warn(60_000)).toBe(20_000); // the 1-minute timeout: 20 s, not 15 s
+    expect(warn(40_000)).toBe(20_000);
+    expect(warn(30_000)).toBe(15_000); // shorter than 40 s: half of it, so the warning still comes before the end
+    expect(warn(2_000)).toBe(1_000);
+    expect(warn(5 * 60_000)).toBe(75_000);
+    expect(warn(8 * 60_000)).toBe(120_000);
+    expect(warn(30 * 60_000)).toBe(120_000);
+    expect(warn(Infinity)).toBe(120_000);
+    for (const idleTimeout of [1, 999, 39_999, 40_000, 80_000, 10 ** 9]) expect(warn(idleTimeout)).toBeLessThan(idleTimeout);
   });
 
   it.each([

@@ -102,6 +102,30 @@ describe('a signal of your own: one object, no change to the kernel', () => {
     expect(expired).toHaveBeenCalledWith({ reason: 'logout' });
   });
 
+  it("can hold the start (wait()): 'starting' with no decision until released; a release from before a stop() decides nothing", () => {
+    const releases: (() => void)[] = [];
+    const holds: SessionSignal = { attach: (ctx) => ({ start: () => void releases.push(ctx.wait(), ctx.wait()) }) };
+    const core = make({ signals: [holds], idleTimeout: 60 * SEC });
+    const states: string[] = [];
+    core.subscribe(() => states.push(core.state));
+    core.start();
+    expect(core.state).toBe('starting');
+    vi.advanceTimersByTime(30 * SEC); // no decision while starting (not even the warning at 50 s on release)
+    expect(core.state).toBe('starting');
+    core.stop();
+    core.start(); // two new holds
+    const [old1, old2, now1, now2] = releases;
+    old1!();
+    old2!();
+    expect(core.state).toBe('starting');
+    now1!();
+    expect(core.state).toBe('starting'); // one hold left
+    now2!();
+    now2!(); // twice: nothing more
+    expect(core.state).toBe('active');
+    expect(states).toEqual(['starting', 'stopped', 'starting', 'active']);
+  });
+
   it('a signal that is not one is a TypeError naming the option', () => {
     expect(() => make({ signals: [() => ({})] as never })).toThrow(/option `signals`/);
   });

@@ -116,8 +116,8 @@ export function createEventHub(store: SessionStore, now: () => number, { heartbe
 }
 
 /**
- * `GET /api/events`: the stream of the session whose refresh cookie comes with it (EventSource sends
- * cookies, never an Authorization header; the cookie is HttpOnly, SameSite=Strict, Path=/api). A
+ * `GET /api/events`: the stream of the session whose refresh cookie comes with it (the client's
+ * request sends cookies, never an Authorization header; the cookie is HttpOnly, SameSite=Strict, Path=/api). A
  * missing, unknown or replayed value gets 401, which `serverEvents()` answers with one check. Opening
  * a stream is not use (the idle window stays), but it says a page is there (a pending close is off).
  */

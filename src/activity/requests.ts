@@ -26,8 +26,9 @@ const urlOf = (input: RequestInfo | URL): string => (input as Request).url ?? St
  * The app's own requests to its API as activity: wraps `fetch` while started and restores it on
  * stop. A request to the API counts as activity unless `ignore(url)`; a 2xx proves the session
  * alive (the next server check is skipped); a 401 ends the session with reason `'revoked'`, ignored
- * or not. A 403 never does: it is a permission error, not a session error. Requests outside `api`
- * and the session check's own requests are none of these.
+ * or not. A 403 never does: it is a permission error, not a session error. The answer's `Date`
+ * header sets the clock offset while none is known (`clockSkew: 'auto'`, e.g. after an old token). Requests outside `api` and the session
+ * check's own requests are none of these.
  * @throws `TypeError` when `ignore` is not a function or `api` not an array of URL strings.
  */
 export function requestActivity({ ignore, api }: RequestActivityOptions = {}): ActivitySource {
@@ -65,6 +66,9 @@ export function requestActivity({ ignore, api }: RequestActivityOptions = {}): A
         const response = await original(input, init);
         // A request still in flight when the source stopped tells a stopped session nothing.
         if (!on) return response;
+        // The API's clock, for an offset no token or check has taught yet.
+        const date = Date.parse(response.headers?.get('date') ?? '');
+        if (date > 0) session?.dated?.(date);
         if (response.status === 401) session?.revoked();
         else if (counts && response.ok) session?.proved();
         return response;

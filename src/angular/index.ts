@@ -16,7 +16,7 @@ import {
   type EnvironmentProviders,
   type Signal,
 } from '@angular/core';
-import { SessionManager, type SessionEvents, type SessionOptions, type SessionSnapshot } from 'sessionwarden';
+import { appBinding, SessionManager, type SessionEvents, type SessionOptions, type SessionSnapshot } from 'sessionwarden';
 
 /** What {@link injectSession} returns: the snapshot as signals, and the actions. One per app. */
 export interface Session {
@@ -51,18 +51,36 @@ const SESSION = new InjectionToken<Session>('sessionwarden');
 const isManager = (value: unknown): value is SessionManager =>
   typeof (value as SessionManager)?.subscribe === 'function' && typeof (value as SessionManager).getSnapshot === 'function';
 
+/** The second argument of {@link provideSession}. */
+export interface SessionConfig {
+  /**
+   * Start without a token: a cookie session (bootstrap once the user has signed in), or inactivity
+   * alone. Default `false`: the session starts only once the manager has a token.
+   */
+  startWithoutToken?: boolean;
+}
+
 /**
  * The session for an Angular app: `bootstrapApplication(App, { providers: [provideSession(options)] })`.
  *
  * Given options, it creates a manager per app (on the server, per request) and destroys it with the
  * app; given a `SessionManager`, it stops that manager with the app and leaves destroying it to you.
- * It starts the manager in the browser only, outside Angular's zone: activity events never run
+ * It runs the manager in the browser only, outside Angular's zone: activity events never run
  * change detection; only snapshot changes come back in. Works with and without zone.js.
+ *
+ * It starts the session only once there is one to run, so that a visitor who has not signed in is
+ * never signed out: at bootstrap if the manager has a token (or with `startWithoutToken`), else at the
+ * first `setToken()` (after sign-in), without a reload; after a sign-out, the next `setToken()` (a new
+ * sign-in) starts the new session. Before that it makes no request and emits no `'expired'`.
+ *
+ * An end found at start (an expired token, a closed browser, a logout in another tab) comes before
+ * the components exist: {@link onSessionEvent} hands it to each component of the first render, once.
+ * See `appBinding()` in `sessionwarden`.
  *
  * @throws `TypeError` when given something other than a `SessionManager` or an options object;
  * the manager's own `TypeError`/`RangeError` (at bootstrap) for invalid options.
  */
-export function provideSession(managerOrOptions?: SessionManager | SessionOptions): EnvironmentProviders {
+export function provideSession(managerOrOptions?: SessionManager | SessionOptions, config?: SessionConfig): EnvironmentProviders {
   const given = isManager(managerOrOptions);
   // Options are a plain object (the manager checks what is in it); anything else is a mistake.
   const proto = typeof managerOrOptions === 'object' && managerOrOptions !== null ? Object.getPrototypeOf(managerOrOptions) : 0;
@@ -70,20 +88,22 @@ export function provideSession(managerOrOptions?: SessionManager | SessionOption
     throw new TypeError('sessionwarden: provideSession() takes a SessionManager or an options object');
   }
   return makeEnvironmentProviders([
-    { provide: SESSION, useFactory: () => (given ? bind(managerOrOptions, false) : bind(new SessionManager(managerOrOptions), true)) },
+    { provide: SESSION, useFactory: () => bind(given ? managerOrOptions : new SessionManager(managerOrOptions), !given, config?.startWithoutToken) },
     provideEnvironmentInitializer(() => void inject(SESSION)),
   ]);
 }
 
-/** The manager as signals, started in the browser; stopped (or, when `owned`, destroyed) with the app. */
-function bind(manager: SessionManager, owned: boolean): Session {
+/** The manager as signals, run in the browser; stopped (or, when `owned`, destroyed) with the app. */
+function bind(manager: SessionManager, owned: boolean, withoutToken?: boolean): Session {
   const zone = inject(NgZone);
   const snapshot = signal(manager.getSnapshot());
   const unsubscribe = manager.subscribe(() => zone.run(() => snapshot.set(manager.getSnapshot())));
-  // Listeners and timers added in start() belong to the zone they are added in: keep them out of Angular's.
-  if (inject(PLATFORM_ID) === 'browser') zone.runOutsideAngular(() => manager.start());
+  // Listeners and timers added in start() belong to the zone they are added in: keep them out of
+  // Angular's, also when a sign-in's setToken() (in the zone) starts it.
+  const unwatch = inject(PLATFORM_ID) === 'browser' ? appBinding(manager).start(withoutToken, (go) => zone.runOutsideAngular(go)) : unsubscribe;
   inject(DestroyRef).onDestroy(() => {
     unsubscribe();
+    unwatch();
     if (owned) manager.destroy();
     else manager.stop();
   });
@@ -122,6 +142,11 @@ export function injectSession(): Session {
  * Calls `handler` on each `type` event, inside Angular's zone (the manager runs outside it), until
  * the calling component, directive or injector is destroyed. Call it in an injection context.
  *
+ * `'expired'` for an end found at start (an expired token, a closed browser, a logout in another
+ * tab) comes once, even though the session started before the components existed: to every
+ * component of the first render (a route's component too), and no component created later (a route
+ * change after the end) is told: it reads `state()` instead. See `appBinding()` in `sessionwarden`.
+ *
  * @returns The function that stops it sooner.
  * @throws `TypeError` for an unknown event type or a `handler` that is not a function.
  */
@@ -129,9 +154,7 @@ export function onSessionEvent<K extends keyof SessionEvents>(type: K, handler: 
   if (typeof handler !== 'function') throw new TypeError('sessionwarden: onSessionEvent() takes a handler function');
   const { manager } = injectSession();
   const zone = inject(NgZone);
-  const listener = (payload: SessionEvents[K]) => zone.run(() => handler(payload));
-  manager.on(type, listener);
-  const off = () => manager.off(type, listener);
+  const off = appBinding(manager).on(type, (payload) => zone.run(() => handler(payload)));
   inject(DestroyRef).onDestroy(off);
   return off;
 }

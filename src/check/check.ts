@@ -10,6 +10,8 @@ export interface CheckAnswer {
   serverTime?: number;
   /** Whether `serverTime` is only to the second (a `Date` header). */
   coarse?: boolean;
+  /** Where a redirected `url` check ended up (without its query): not the session endpoint, so `'unknown'`. */
+  redirected?: string;
 }
 
 /** How long a check may take before it counts as unknown. */
@@ -19,7 +21,7 @@ const finiteOrUndefined = (value: unknown) => (Number.isFinite(value) ? (value a
 const UNKNOWN: CheckAnswer = { outcome: 'unknown' };
 
 /**
- * Runs one check. Never throws: network errors, timeouts, 5xx and odd answers are `'unknown'`;
+ * Runs one check. Never throws: network errors, timeouts, 5xx, redirects and odd answers are `'unknown'`;
  * only a 401/403 (or `active: false`) is `'revoked'`. Settles within {@link CHECK_TIMEOUT}, or as
  * soon as `signal` aborts, even when the request ignores its signal.
  */
@@ -53,6 +55,8 @@ async function ask(check: CheckOptions, token: string | null, signal: AbortSigna
       cache: 'no-store',
       signal,
     });
+    // A proxy's sign-in page (or any other place) says nothing of this session.
+    if (response.redirected) return { ...UNKNOWN, redirected: response.url.split(/[?#]/)[0] };
     if (response.status === 401 || response.status === 403) result = false;
     else if (response.ok) {
       // Any 2xx is active unless its JSON body says `active: false`; the body may also carry the times.

@@ -47,8 +47,9 @@ export function serverCheck(options: CheckOptions): SessionSignal {
         if (checking !== controller) return; // stopped meanwhile
         checking = undefined;
         const at = ctx.now();
-        const { outcome, serverTime, expiresAt, coarse } = answer;
+        const { outcome, serverTime, expiresAt, coarse, redirected } = answer;
         ctx.emit('checked', { result: outcome });
+        if (redirected) ctx.emit('error', { error: new Error(`sessionwarden: serverCheck() url was redirected to ${redirected}`), during: 'check' });
         if (outcome === 'revoked') return ctx.end('revoked', true);
         if (outcome === 'unknown') {
           backoff = Math.min(backoff ? backoff * 2 : RETRY, interval);

@@ -27,6 +27,16 @@ export function decodeToken(token: unknown, where: string): JwtClaims {
   return claims as JwtClaims;
 }
 
+/**
+ * A short one-way fingerprint of a token (FNV-1a, 32 bits), kept in the shared record so that a new
+ * sign-in can be told from the ended session's own token without storing the token.
+ */
+export const fingerprint = (token: string): string => {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < token.length; i++) hash = Math.imul(hash ^ token.charCodeAt(i), 0x01000193);
+  return (hash >>> 0).toString(36);
+};
+
 /** The local time at which a server-clock instant `at` happens, given `skew` = server − client. */
 export const toLocal = (at: number | undefined, skew: number): number => (at === undefined ? Infinity : at - skew);
 

@@ -1,11 +1,15 @@
 import type { SessionSignal } from '../signal';
 import { duration, fn, isObject, must } from '../options';
+import { bareFetch } from '../activity/requests';
+import { eventStream } from './event-stream';
 
 /** Options of {@link serverEvents}. All durations in milliseconds. */
 export interface ServerEventsOptions {
   /**
-   * The Server-Sent Events endpoint (`GET`). `EventSource` cannot send headers, so the stream is
-   * authenticated by the session's HttpOnly cookie, or by a `ticket`: never put a token in this URL.
+   * The Server-Sent Events endpoint (`GET`, `Accept: text/event-stream`). The stream is authenticated
+   * by the session's HttpOnly cookie, or by a `ticket`: never put a token in this URL (it ends up in
+   * logs and history). It must answer a 2xx with `Content-Type: text/event-stream`; anything else,
+   * a redirect included (not followed), is a refused stream.
    */
   url: string;
   /**
@@ -14,7 +18,7 @@ export interface ServerEventsOptions {
    * on the stream. Called with a signal that aborts when the connection is given up.
    */
   ticket?: (signal: AbortSignal) => Promise<string>;
-  /** Send cookies to a stream on another origin (`EventSource`'s `withCredentials`). Default `false`. */
+  /** Send cookies to a stream on another origin (fetch's `credentials: 'include'`; otherwise `'same-origin'`). Default `false`. */
   withCredentials?: boolean;
   /** A stream silent this long (not even a heartbeat) is closed and opened again. Default `60_000`. */
   heartbeatTimeout?: number;
@@ -22,7 +26,12 @@ export interface ServerEventsOptions {
   retryDelay?: number;
   /** The longest delay between reconnects. Default `60_000`. */
   maxRetryDelay?: number;
-  /** The longest event (characters of its `data`) read; a longer one is ignored. Default `4_096`. */
+  /**
+   * The most bytes of one event held while it is read: its `data:` lines (without their line ends)
+   * and the line not ended yet. A stream that sends more before the blank line that ends the event
+   * is closed at once, with one `'error'`, and opened again after the backoff: memory stays bounded
+   * whatever the server sends. Default `4_096`.
+   */
   maxEventSize?: number;
 }
 
@@ -35,14 +44,20 @@ const finiteOrAbsent = (value: unknown) => value === undefined || Number.isFinit
  * `{"type":"revoked"}` ends the session with reason `'revoked'` in every tab;
  * `{"type":"session","expiresAt":…}` moves the end of a session without a JWT `exp` (server clock,
  * epoch ms); `{"type":"heartbeat"}` says the stream is alive; any of them may carry `serverTime`
- * (epoch ms) to refine the clock offset. Anything else is ignored, with one `'error'`.
+ * (epoch ms) to refine the clock offset. Anything else is ignored, with one `'error'`; so are
+ * events with an `event:` name (as `EventSource`'s `onmessage` would), comments, `id:` and `retry:`
+ * (the reconnects are the library's own).
+ *
+ * The stream is read with `fetch` and a streaming parser that holds at most `maxEventSize` bytes of
+ * one event. Its request is never the app's: `requestActivity()` does not see it.
  *
  * Made to work with {@link serverCheck}: each time the stream opens again, one check runs (for what
  * was said while it was down; a stream the server refuses asks for one too), and while it is up its
  * events prove the session alive, so the periodic check never comes due; while it is down, the
- * check's schedule and backoff apply. Reconnects back
- * off with jitter. The stream closes when the page enters the back/forward cache and opens again
- * when it is restored.
+ * check's schedule and backoff apply. Reconnects back off with jitter. Every way out (`stop()`, the
+ * end, another tab taking the lead, another user's token) aborts the request; so does the page
+ * entering the back/forward cache (an open request would keep it out), and the stream opens again
+ * when the page is restored.
  *
  * @example
  * ```ts
@@ -69,7 +84,7 @@ export function serverEvents(options: ServerEventsOptions): SessionSignal {
   return {
     attach(ctx) {
       const { bus } = ctx;
-      let source: EventSource | undefined;
+      /** The connection: its ticket, its request and its body, all given up by one `abort()`. */
       let pending: AbortController | undefined;
       /** When the stream (or the attempt to open it) counts as dead if nothing was heard. */
       let silentBy = Infinity;
@@ -82,9 +97,8 @@ export function serverEvents(options: ServerEventsOptions): SessionSignal {
       let reconnect = false;
 
       const close = () => {
-        source?.close();
         pending?.abort();
-        source = pending = openedAt = undefined;
+        pending = openedAt = undefined;
       };
       /** The stream failed or fell silent: close it, and open it again after a jittered backoff. */
       const retry = () => {
@@ -101,17 +115,19 @@ export function serverEvents(options: ServerEventsOptions): SessionSignal {
           bus.emit('check', now);
         }
       };
+      /** `retry()` from outside a decision: and decide at once. */
+      const fail = () => (retry(), ctx.run());
       /** The session is alive now: here (the check's next due time moves away) and in the other tabs. */
       const prove = (at: number, expiresAt?: number) => {
         bus.emit('proved', at);
         ctx.tell({ k: 'stream', at, expiresAt }, { provedAt: at });
       };
-      const read = (data: unknown) => {
+      const read = (data: string) => {
         const at = ctx.now();
         silentBy = at + silence;
         let event: unknown;
         try {
-          if (typeof data === 'string' && data.length <= maxSize) event = JSON.parse(data);
+          event = JSON.parse(data);
         } catch {
           // garbage: reported below
         }
@@ -126,29 +142,45 @@ export function serverEvents(options: ServerEventsOptions): SessionSignal {
         ctx.run();
       };
       const connect = async () => {
-        if (typeof EventSource !== 'function') {
+        // The fetch before requestActivity() wrapped it: the stream is not the app's request (nor its 401 a sign-out).
+        const request = bareFetch();
+        if (typeof request !== 'function') {
           retryAt = Infinity;
-          return ctx.degrade(new TypeError('sessionwarden: no EventSource, serverEvents() is off'), 'events');
+          return ctx.degrade(new TypeError('sessionwarden: no fetch, serverEvents() is off'), 'events');
         }
-        const attempt = (pending = new AbortController());
+        const { signal } = (pending = new AbortController());
         silentBy = ctx.now() + silence;
-        let target = url!;
-        if (ticket) {
-          const value: unknown = await Promise.resolve(attempt.signal).then(ticket).catch(() => null);
-          if (pending !== attempt) return; // given up meanwhile
-          if (typeof value !== 'string' || !value) {
-            if (value !== null) ctx.degrade(new TypeError(`sessionwarden: ${name('ticket')} must resolve to a string`), 'events');
-            retry();
-            return ctx.run();
+        try {
+          let target = url!;
+          if (ticket) {
+            const value: unknown = await Promise.resolve(signal).then(ticket).catch(() => null);
+            if (signal.aborted) return; // given up meanwhile
+            if (typeof value !== 'string' || !value) {
+              if (value !== null) ctx.degrade(new TypeError(`sessionwarden: ${name('ticket')} must resolve to a string`), 'events');
+              return fail();
+            }
+            const withTicket = new URL(target, location.href);
+            withTicket.searchParams.set('ticket', value);
+            target = withTicket.href;
           }
-          const withTicket = new URL(target, location.href);
-          withTicket.searchParams.set('ticket', value);
-          target = withTicket.href;
-        }
-        pending = undefined;
-        // The library reconnects, not EventSource: on any error the stream is closed, then opened again after a backoff.
-        const stream = (source = new EventSource(target, { withCredentials }));
-        stream.onopen = () => {
+          const response = await request(target, {
+            headers: { accept: 'text/event-stream' },
+            credentials: withCredentials ? 'include' : 'same-origin',
+            cache: 'no-store',
+            // Only the stream itself: a redirect (to a sign-in page) is a refused stream, not followed.
+            redirect: 'manual',
+            signal,
+          });
+          const reader = response.body?.getReader();
+          // Every way out (stop(), the end, a lost lead, the back/forward cache, a failure) aborts: the body goes with it.
+          const cancel = () => void reader?.cancel().catch(() => {});
+          if (signal.aborted) return cancel();
+          signal.addEventListener('abort', cancel);
+          if (!response.ok || !reader || !/^text\/event-stream\s*(;|$)/i.test(response.headers.get('content-type') ?? '')) {
+            // A 2xx that is no event stream is a wrong URL (a page served for any path), not a session that ended.
+            if (response.ok) ctx.degrade(new TypeError('sessionwarden: no text/event-stream at serverEvents() `url`'), 'events');
+            return fail();
+          }
           const at = (openedAt = ctx.now());
           silentBy = at + silence;
           asked = false;
@@ -158,14 +190,26 @@ export function serverEvents(options: ServerEventsOptions): SessionSignal {
           reconnect = true;
           prove(at);
           ctx.run();
-        };
-        stream.onmessage = ({ data }) => read(data);
-        stream.onerror = () => source === stream && (retry(), ctx.run());
+          const feed = eventStream(maxSize, (data) => signal.aborted || read(data));
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (signal.aborted) return;
+            if (done) break; // the server ended the stream
+            if (!feed(value)) {
+              ctx.degrade(new RangeError('sessionwarden: a server event over `maxEventSize`'), 'events');
+              break;
+            }
+          }
+        } catch {
+          // A network error, or the stream cut: retried below.
+        }
+        // The library reconnects, after a backoff; every failure comes here, unless the connection was given up.
+        if (!signal.aborted) fail();
       };
 
       bus.on('run', (now) => {
         if (!ctx.leader) close();
-        else if (source || pending) now >= silentBy && retry();
+        else if (pending) now >= silentBy && retry();
         else if (now >= retryAt) void connect();
       });
       // The leader's news: the session is alive, and maybe ends elsewhen.
@@ -194,7 +238,7 @@ export function serverEvents(options: ServerEventsOptions): SessionSignal {
           reopen();
           return close;
         },
-        due: () => (!ctx.leader ? Infinity : source || pending ? silentBy : retryAt),
+        due: () => (!ctx.leader ? Infinity : pending ? silentBy : retryAt),
       };
     },
   };

@@ -69,11 +69,16 @@ export function closeDetection(mode: 'browser' | 'tab', options: CloseDetectionO
           if (mode === 'tab') return void (closed && ctx.end('closed', false));
           let live = true;
           let release = () => {};
-          void holders(name).then((others) => {
+          // Until the browser says whether another page is open, a session that may have closed is not 'active'.
+          const known = closed ? ctx.wait() : () => {};
+          // A lock manager that never answers must not hold the start: after a second, it cannot tell.
+          const counted = closed ? Promise.race([holders(name), new Promise<undefined>((resolve) => globalThis.setTimeout(resolve, 1_000))]) : holders(name);
+          void counted.then((others) => {
             if (!live) return; // stopped (and maybe started again) meanwhile
             // Without Web Locks a close cannot be told from another open tab: never end on a guess.
             if (closed && others === 0) ctx.end('closed', true);
             else release = hold(name, 'shared', () => void announce());
+            known();
           });
           const onShow = (event: PageTransitionEvent) => {
             if (event.persisted && gone) void announce();

@@ -1,5 +1,5 @@
 import { useEffect, useInsertionEffect, useMemo, useRef, useSyncExternalStore, type ReactNode } from 'react';
-import type { SessionEvents, SessionManager, SessionSnapshot } from 'sessionwarden';
+import { appBinding, type SessionEvents, type SessionManager, type SessionSnapshot } from 'sessionwarden';
 import { fail, useSessionManager } from './provider';
 
 export { SessionProvider, useSessionManager, type SessionProviderProps } from './provider';
@@ -50,19 +50,23 @@ export function useSession(): UseSession {
  * Calls the latest `handler` on each `type` event: subscribed once per manager and event type, so
  * an inline arrow function does not resubscribe on every render.
  *
+ * `'expired'` for an end found at start (an expired token, a closed browser, a logout in another
+ * tab) comes once, even though the component subscribed after the session started: to every
+ * component of the first render, and to those that subscribe later in the same task; a component
+ * that mounts after that (a route change after the end) is not told, and reads `state` instead.
+ * See `appBinding()` in `sessionwarden`.
+ *
  * @throws `Error` outside a {@link SessionProvider}; `TypeError` (from the effect) for an unknown event type.
  */
 export function useSessionEvent<K extends keyof SessionEvents>(type: K, handler: (payload: SessionEvents[K]) => void): void {
   const session = useSessionManager();
   if (typeof handler !== 'function') fail('useSessionEvent() takes a handler function');
   const latest = useRef(handler);
+  // The component, across StrictMode's double effects: it is told of an end once.
+  const owner = useRef({}).current;
   // Updated at commit, not during render: a render React throws away must not swap the handler.
   useInsertionEffect(() => void (latest.current = handler));
-  useEffect(() => {
-    const listener = (payload: SessionEvents[K]) => latest.current(payload);
-    session.on(type, listener);
-    return () => session.off(type, listener);
-  }, [session, type]);
+  useEffect(() => appBinding(session).on(type, (payload) => latest.current(payload), owner), [session, type, owner]);
 }
 
 /** Props of {@link Can}. */

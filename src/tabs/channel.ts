@@ -15,7 +15,7 @@ const KINDS: Record<string, string[]> = {
 
 /** Whether `m` is a well-formed {@link TabMessage}: a kind, its required fields, and every known field well-formed. */
 export const isTabMessage = (m: unknown): m is TabMessage =>
-  wellFormed(m, ['k']) && wellFormed(m, KINDS[(m as TabMessage).k] ?? []);
+  wellFormed(m, ['k']) && wellFormed(m, Object.hasOwn(KINDS, (m as TabMessage).k) ? KINDS[(m as TabMessage).k]! : []);
 
 /** A channel to the other tabs. */
 export interface TabChannel {
@@ -39,8 +39,12 @@ export function openChannel(
   if (typeof BroadcastChannel !== 'function') return void onError(new TypeError('sessionwarden: no BroadcastChannel, this tab works alone'), 'channel');
   let channel: BroadcastChannel | undefined;
   const open = () => {
-    channel = new BroadcastChannel(name);
-    channel.onmessage = ({ data }) => receive(data);
+    try {
+      channel = new BroadcastChannel(name);
+      channel.onmessage = ({ data }) => receive(data);
+    } catch (error) {
+      onError(error, 'channel'); // an origin that may not have one: this tab works alone
+    }
   };
   const shut = () => {
     channel?.close();
@@ -49,6 +53,7 @@ export function openChannel(
   const onHide = (event: PageTransitionEvent) => event.persisted && shut();
   const onShow = (event: PageTransitionEvent) => event.persisted && !channel && open();
   open();
+  if (!channel) return;
   addEventListener('pagehide', onHide);
   addEventListener('pageshow', onShow);
   return {

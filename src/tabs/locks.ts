@@ -1,12 +1,17 @@
-/** Web Locks, where the browser has them. */
-const locks = (): LockManager | undefined =>
-  typeof navigator === 'object' ? (navigator as Navigator & { locks?: LockManager }).locks : undefined;
+/** Web Locks, where the browser has them and lets this page use them (the getter may throw: an opaque origin). */
+const locks = (): LockManager | undefined => {
+  try {
+    return typeof navigator === 'object' ? (navigator as Navigator & { locks?: LockManager }).locks : undefined;
+  } catch {
+    return undefined;
+  }
+};
 
 /**
  * Holds lock `name` until released or until the page goes away (the browser then passes it
  * on): leadership with `'exclusive'`, "this page is open" with `'shared'`. `onHeld` runs each
- * time the lock is granted (without Web Locks, once, at once: a lone tab leads itself); the
- * function it may return runs when this page lets the lock go.
+ * time the lock is granted (without Web Locks, or with locks that throw or reject, once: a lone tab
+ * leads itself); the function it may return runs when this page lets the lock go.
  *
  * A page entering the back/forward cache lets its lock go and asks again when it is restored:
  * a cached page holding a lock would keep it from the open tabs (Chrome evicts such a page from
@@ -27,18 +32,24 @@ export function hold(name: string, mode: LockMode, onHeld: () => void | (() => v
       if (granted) granted();
       else abort.abort();
     };
-    manager
-      .request(name, { mode, signal: abort.signal }, () => {
-        if (abort.signal.aborted) return undefined;
-        const lost = onHeld();
-        return new Promise<void>((resolve) => {
-          granted = () => {
-            if (typeof lost === 'function') lost();
-            resolve();
-          };
-        });
-      })
-      .catch(() => {}); // aborted before it was granted
+    // Locks that throw or reject (a sandboxed or opaque origin) are as good as none: this page leads itself.
+    const alone = () => void (!abort.signal.aborted && !granted && onHeld());
+    try {
+      manager
+        .request(name, { mode, signal: abort.signal }, () => {
+          if (abort.signal.aborted) return undefined;
+          const lost = onHeld();
+          return new Promise<void>((resolve) => {
+            granted = () => {
+              if (typeof lost === 'function') lost();
+              resolve();
+            };
+          });
+        })
+        .catch(alone); // or aborted before it was granted
+    } catch {
+      alone();
+    }
   };
   const onHide = (event: PageTransitionEvent) => {
     if (event.persisted) release();
@@ -61,16 +72,26 @@ export function hold(name: string, mode: LockMode, onHeld: () => void | (() => v
   };
 }
 
-/** Runs `task` under an exclusive lock, one tab at a time; without Web Locks, directly. `signal` gives up the wait. */
+/** Runs `task` under an exclusive lock, one tab at a time; without Web Locks (or with ones that throw), directly. `signal` gives up the wait. */
 export const exclusive = <T>(name: string, task: () => Promise<T>, signal?: AbortSignal): Promise<T> => {
-  const manager = locks();
-  return manager ? (manager.request(name, { signal }, task) as Promise<T>) : task();
+  try {
+    const manager = locks();
+    if (manager) return manager.request(name, { signal }, task) as Promise<T>;
+  } catch {
+    // as if there were no locks
+  }
+  return task();
 };
 
 /** How many pages hold (or are about to hold) `name`, or `undefined` where the browser cannot tell. */
 export const holders = async (name: string): Promise<number | undefined> =>
   (await lockNames())?.filter((lock) => lock === name).length;
 
-/** The names of the locks held or asked for in this origin; `undefined` (at once) where the browser cannot tell. */
-export const lockNames = (): Promise<string[]> | undefined =>
-  locks()?.query().then(({ held = [], pending = [] }) => [...held, ...pending].map((lock) => lock.name!));
+/** The names of the locks held or asked for in this origin; `undefined` (at once, or later) where the browser cannot tell. */
+export const lockNames = (): Promise<string[] | undefined> | undefined => {
+  try {
+    return locks()?.query().then(({ held = [], pending = [] }) => [...held, ...pending].map((lock) => lock.name!), () => undefined);
+  } catch {
+    return undefined;
+  }
+};

@@ -14,6 +14,7 @@ const FIELDS: Record<string, (value: unknown) => boolean> = {
   token: (value) => value === null || typeof value === 'string',
   result: (value) => value === 'active',
   sub: (value) => typeof value === 'string',
+  tokenId: (value) => typeof value === 'string',
   k: (value) => typeof value === 'string',
 };
 for (const key of ['lastActivity', 'endedAt', 'skew', 'tokenExp', 'provedAt', 'goneAt', 'at', 'proved']) FIELDS[key] = Number.isFinite;

@@ -1,6 +1,6 @@
 import type { JwtClaims } from '../types';
 import type { SessionSignal, SharedRecord, TabMessage } from '../signal';
-import { otherUser, toLocal } from '../core/token';
+import { fingerprint, otherUser, toLocal } from '../core/token';
 import { recordStore } from './record';
 import { isTabMessage, openChannel } from './channel';
 import { hold } from './locks';
@@ -28,19 +28,26 @@ export function sharedTabs({ channel, storage = 'local' }: SharedTabsOptions = {
       const { bus, key } = ctx;
       const store = recordStore(() => (storage === 'session' ? sessionStorage : localStorage), key, ctx.degrade, ctx.now);
       let claims: JwtClaims | null = null;
+      let token: string | null = null;
       let renewed = false;
       let post: ((message: TabMessage) => void) | undefined;
       const sub = () => claims?.sub as string | undefined;
       /** Whether a record (or a message) is of this user's session: a token without `sub` says nothing. */
       const ours = (other: object | undefined) => !otherUser(claims, other);
-      /** A record that ended before this token was issued is an old session, not ours. */
+      /**
+       * Whether this token is a new sign-in after the record's session ended, however soon: not the ended
+       * session's newest token (its fingerprint), nor an older one (an earlier `exp`, or issued before the end).
+       */
       const newLogin = (record: SharedRecord) => {
         const { exp, iat } = claims ?? {};
-        if (!record.ended || !claims) return false;
-        // A later `exp` than the ended session's newest token, or issued after the end.
-        if (exp !== undefined && record.tokenExp !== undefined) return exp > record.tokenExp;
-        if (iat !== undefined) return toLocal(iat * 1000, record.skew ?? 0) > (record.endedAt ?? Infinity);
-        return record.tokenExp === undefined;
+        if (!record.ended || !claims || token === null) return false;
+        // Without the ended token's fingerprint (a record of 0.0.x), only a strictly later token is new.
+        const known = record.tokenId !== undefined;
+        if (known && record.tokenId === fingerprint(token)) return false;
+        if (exp !== undefined && record.tokenExp !== undefined) return exp > record.tokenExp || (known && exp === record.tokenExp);
+        // `iat` is to the second: issued within the second of the end counts as after it.
+        if (iat !== undefined) return toLocal(iat * 1000, record.skew ?? 0) > (record.endedAt ?? Infinity) - (known ? 1000 : 0);
+        return known || record.tokenExp === undefined;
       };
       const receive = (data: unknown) => {
         if (!isTabMessage(data) || !bus.all.get(`msg:${data.k}`)) {
@@ -58,7 +65,7 @@ export function sharedTabs({ channel, storage = 'local' }: SharedTabsOptions = {
         if (message) post?.({ ...message, sub: sub() });
         if (patch) store.write(patch, ours);
       };
-      bus.on('token', (token) => void (claims = token.claims));
+      bus.on('token', (news) => void ({ token, claims } = news));
       bus.on('renew', () => void (renewed = true));
       bus.on('msg:user', () => {}); // another user's is handled on receipt; this user's says nothing new
       bus.on('restart', () => {

@@ -1,4 +1,5 @@
 import { SessionManager, type ActivitySignals, type ActivitySource, type SessionOptions } from 'sessionwarden';
+import { defaultWarnBefore } from '../options';
 
 /** Bad input to a testing helper: a `TypeError` that says what was wrong. */
 export const need = (ok: unknown, problem: string): void => {
@@ -35,7 +36,7 @@ export class TestSession extends SessionManager {
     super({ crossTab: false, now: () => Date.now(), ...options, activity: Array.isArray(activity) ? [source, ...activity] : (activity ?? [source]) });
     this.#hooks = hooks;
     const { idleTimeout = 1_800_000 } = options;
-    this.#warnBefore = options.warnBefore ?? Math.min(120_000, idleTimeout / 4);
+    this.#warnBefore = options.warnBefore ?? defaultWarnBefore(idleTimeout);
   }
 
   /**

@@ -1,8 +1,11 @@
 import type { JwtClaims } from '../types';
 import type { SessionContext, SessionSignal } from '../signal';
-import { decodeToken, otherUser, toLocal } from '../core/token';
+import { decodeToken, fingerprint, otherUser, toLocal } from '../core/token';
 import { readRoles, defaultRoles } from '../core/roles';
 import { fn, must } from '../options';
+
+/** The largest clock offset learned from a token's `iat` (ms). */
+const MAX_LEARNED_SKEW = 300_000;
 
 /** Options of {@link jwtToken}: the token options of `SessionManager`. */
 export interface JwtTokenOptions {
@@ -10,7 +13,11 @@ export interface JwtTokenOptions {
   token?: string | null;
   /** An absolute end when there is no JWT (server clock, epoch ms). */
   expiresAt?: number | null;
-  /** Server minus client clock in ms, or `'auto'` (learned from `iat`, refined by each check). Default `'auto'`. */
+  /**
+   * Server minus client clock in ms, or `'auto'`: learned from a new token's `iat` when within ±5 min
+   * (an older token is taken as old, not the clock as wrong), refined by each check and by the `Date`
+   * header of the API's answers that `requestActivity()` sees. Default `'auto'`.
+   */
   clockSkew?: number | 'auto';
   /** Roles from the claims. Default `claims.roles ?? claims.role ?? []`. */
   roles?: (claims: JwtClaims) => readonly string[];
@@ -53,9 +60,15 @@ export function jwtToken(options: JwtTokenOptions = {}): JwtTokenSignal {
   const setSkew = (value: number) => {
     [skew, skewKnown] = [value, true];
   };
-  /** `'auto'`: a token's `iat` is read as "issued just now". */
+  /**
+   * `'auto'`: a token's `iat` is read as "issued just now", within ±5 min. Beyond that, or once its
+   * `exp` has passed on this clock, the token is old (restored from storage), not the clock wrong:
+   * the offset stays 0 until the server's clock speaks.
+   */
   const learnSkew = () => {
-    if (!skewKnown && claims?.iat !== undefined && ctx?.started()) setSkew(claims.iat * 1000 - setAt);
+    const { iat, exp } = claims ?? {};
+    const offset = (iat ?? NaN) * 1000 - setAt;
+    if (!skewKnown && ctx?.started() && Math.abs(offset) <= MAX_LEARNED_SKEW && (exp ?? Infinity) * 1000 > setAt) setSkew(offset);
   };
   const apply = (next: string | null | undefined, where: string) => {
     const decoded = next == null ? null : decodeToken(next, where);
@@ -69,7 +82,7 @@ export function jwtToken(options: JwtTokenOptions = {}): JwtTokenSignal {
     ctx!.claims(claims, roles);
   };
   /** The record's token fields. */
-  const fields = () => ({ tokenExp: claims?.exp, skew: skewKnown ? skew : undefined, sub: sub() });
+  const fields = () => ({ tokenExp: claims?.exp, tokenId: token === null ? undefined : fingerprint(token), skew: skewKnown ? skew : undefined, sub: sub() });
   /** A new token while started; `share`: tell the other tabs. */
   const changed = (share: boolean) => {
     const c = ctx!;
@@ -111,9 +124,9 @@ export function jwtToken(options: JwtTokenOptions = {}): JwtTokenSignal {
       bus.on('setToken', (next) => signal.set(next, 'refresh()'));
       bus.on('msg:skew', (message) => auto && setSkew(message.skew as number));
       // A check learned the server's time: refine the offset (a `Date` header is only to the second).
-      bus.on('serverTime', ({ serverTime, sentAt, at, coarse }) => {
+      bus.on('serverTime', ({ serverTime, sentAt, at, coarse, passing }) => {
         const measured = serverTime - (sentAt + at) / 2;
-        if (!auto || (coarse && skew >= measured && skew <= measured + 1000)) return;
+        if (!auto || (passing && skewKnown) || (coarse && skew >= measured && skew <= measured + 1000)) return;
         setSkew(coarse ? measured + 500 : measured);
         context.tell({ k: 'skew', skew }, { skew });
       });

@@ -7,7 +7,7 @@ const RETRY = 5_000;
 
 /** Options of {@link tokenRefresh}. */
 export interface TokenRefreshOptions {
-  /** Lead time of the refresh before `exp`. Default `warnBefore + 60_000`, so a refresh comes before any token warning. */
+  /** Lead time of the refresh before `exp`. Default `warnBefore + 60_000`, so a refresh comes before any token warning; at least `warnBefore` (a `RangeError` otherwise). */
   before?: number;
   /** A call still pending this long is abandoned: its signal aborts, `'error'` is emitted, and it is retried. Default `15_000`. */
   timeout?: number;
@@ -38,6 +38,8 @@ export function tokenRefresh(refresh: (signal: AbortSignal) => Promise<string>, 
     attach(ctx) {
       const { bus, key } = ctx;
       const before = duration('tokenRefresh() option `before`', options.before, ctx.warnBefore + 60_000);
+      // Later than the warning, every token's lifetime would end with a token warning first.
+      must(before >= ctx.warnBefore, 'tokenRefresh() option `before`', `at least \`warnBefore\` (${ctx.warnBefore} ms), or a token warning comes first`, RangeError);
       const mark = `${key}:exp:`;
       let exp: number | undefined;
       let end = Infinity;
@@ -74,7 +76,7 @@ export function tokenRefresh(refresh: (signal: AbortSignal) => Promise<string>, 
             // Another tab refreshed first: its token is on the way. The lock manager says so for sure; the
             // record usually does too, but storage and the channel may reach this tab after the lock.
             const names = lockNames(); // without Web Locks, nothing to wait for
-            const marked = names && (await names).some((name) => name.startsWith(mark) && +name.slice(mark.length) > was);
+            const marked = names && (await names)?.some((name) => name.startsWith(mark) && +name.slice(mark.length) > was);
             if (marked || (ctx.read()?.tokenExp ?? -Infinity) > was) {
               refreshAt = Infinity;
               return token;

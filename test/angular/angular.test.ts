@@ -96,7 +96,7 @@ describe('provideSession', () => {
   });
 
   it('creates one manager per app from the same options', () => {
-    const providers = provideSession(options);
+    const providers = provideSession({ ...options, token: jwt({ role: 'editor' }) });
     setup(providers);
     const first = injectFromTestBed().manager;
     TestBed.resetTestingModule();
@@ -109,13 +109,16 @@ describe('provideSession', () => {
 
   it('starts the session when the app starts, before anything injects it', () => {
     const start = vi.spyOn(SessionManager.prototype, 'start');
-    setup(provideSession(options));
+    setup(provideSession({ ...options, token: jwt({ role: 'editor' }) }));
     TestBed.inject(ApplicationRef);
     expect(start).toHaveBeenCalledTimes(1);
   });
 
   it('takes no options for the defaults', () => {
     setup(provideSession());
+    expect(injectFromTestBed().state()).toBe('stopped'); // no token: nothing to run yet
+    TestBed.resetTestingModule();
+    setup(provideSession(undefined, { startWithoutToken: true }));
     expect(injectFromTestBed().state()).toBe('active');
   });
 
@@ -220,7 +223,7 @@ describe('*swCan and *swRole', () => {
 
 describe('with sessionwarden/testing', () => {
   it('takes a mockSession() whose snapshot a component test sets', async () => {
-    const session = mockSession({ roles: ['editor'], permissions: { editor: ['posts:edit'] } });
+    const session = mockSession({ roles: ['editor'], permissions: { editor: ['posts:edit'] }, token: 'signed-in' });
     setup(provideSession(session));
     const fixture = TestBed.createComponent(Status);
     await settle();

@@ -41,12 +41,12 @@ class State {
 }
 
 let app: ApplicationRef | undefined;
-const bootstrap = async (zoneOptions: Parameters<typeof provideZoneChangeDetection>[0] = {}) => {
+const bootstrap = async (zoneOptions: Parameters<typeof provideZoneChangeDetection>[0] = {}, token: string | null = jwt({ role: 'editor' })) => {
   document.body.innerHTML = '<sw-page></sw-page>';
   app = await bootstrapApplication(Page, {
     providers: [
       provideZoneChangeDetection(zoneOptions),
-      provideSession({ ...options, activity: [domActivity()], token: jwt({ role: 'editor' }) }),
+      provideSession({ ...options, activity: [domActivity()], token }),
     ],
   });
   await app.whenStable();
@@ -106,6 +106,27 @@ describe('sessionwarden/angular with zone.js', () => {
     });
     await bootstrap();
     expect(zones).toEqual(['<root>']);
+  });
+
+  it('starts outside Angular’s zone when a sign-in in the zone sets the first token: pointer moves run no change detection', async () => {
+    const zones: string[] = [];
+    const add = document.addEventListener.bind(document);
+    vi.spyOn(document, 'addEventListener').mockImplementation((...args: Parameters<Document['addEventListener']>) => {
+      if (args[0] === 'pointermove') zones.push(Zone.current.name);
+      add(...args);
+    });
+    const { app, page, zone } = await bootstrap({}, null);
+    expect(page.session.state()).toBe('stopped');
+    zone.run(() => page.session.manager.setToken(jwt({ role: 'editor' }))); // the sign-in form's handler
+    await app.whenStable();
+    expect(page.session.state()).toBe('active');
+    expect(zones).toEqual(['<root>']);
+    expect(zone.hasPendingMacrotasks).toBe(false);
+    const { counts, stop } = countChangeDetection(zone, page);
+    move(100);
+    await app.whenStable();
+    stop();
+    expect(counts).toEqual({ turns: 0, checks: 0 });
   });
 
   it('keeps no timer in Angular’s zone, before or after extend(), so the app stays stable', async () => {

@@ -217,8 +217,8 @@ forEachEngine((engine) => {
       await paused();
       const now = T0 / 1000;
       const token = jwt({ iat: now, exp: now + 5 });
-      // The token warning comes 3 s before exp; no refresh is due before it (refreshBefore < warnBefore).
-      const o = calm({ warnBefore: 3_000, refreshBefore: 500, token, refresh: true });
+      // The token warning comes 3 s before exp; no refresh comes before it: the user was idle since the token was set.
+      const o = calm({ warnBefore: 3_000, refreshBefore: 3_000, token, refresh: true });
       const a = await open(o);
       const b = await open(o);
       await runFor(2_000);

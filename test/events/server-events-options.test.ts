@@ -1,8 +1,8 @@
 // serverEvents() with a ticket instead of the cookie, and its options, good and bad (happy-dom, fake
-// timers, a fake EventSource).
+// timers, a fake fetch).
 import { describe, expect, it, vi } from 'vitest';
 import { serverEvents, type ServerEventsOptions } from '../../src';
-import { FakeEventSource } from './fake-event-source';
+import { FakeStream } from './fake-stream';
 import { SEC, make, stream, useFakes } from './setup';
 
 useFakes();
@@ -20,6 +20,7 @@ describe('serverEvents(): a ticket instead of the cookie', () => {
     stream().fail();
     await vi.advanceTimersByTimeAsync(SEC);
     expect(stream().url).toMatch(/ticket=t2$/);
+    expect(stream().init.headers).toEqual({ accept: 'text/event-stream' }); // the ticket is the only credential: no header
   });
 
   it('a ticket that fails is retried with backoff; one that is not a string also says so once', async () => {
@@ -28,7 +29,7 @@ describe('serverEvents(): a ticket instead of the cookie', () => {
     const { session, log } = make({ ticket });
     session.start();
     await vi.advanceTimersByTimeAsync(0);
-    expect(FakeEventSource.all).toHaveLength(0);
+    expect(FakeStream.all).toHaveLength(0);
     await vi.advanceTimersByTimeAsync(SEC);
     expect(log.filter((e) => e.type === 'error')).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(2 * SEC);
@@ -36,7 +37,7 @@ describe('serverEvents(): a ticket instead of the cookie', () => {
     expect(ticket).toHaveBeenCalledTimes(3);
   });
 
-  it('stop() aborts a pending ticket, and its late answer opens nothing', async () => {
+  it('stop() aborts a pending ticket (the same signal as the request), and its late answer opens nothing', async () => {
     let signal!: AbortSignal;
     let answer!: (value: string) => void;
     const { session } = make({ ticket: (s) => ((signal = s), new Promise((resolve) => (answer = resolve))) });
@@ -46,7 +47,7 @@ describe('serverEvents(): a ticket instead of the cookie', () => {
     expect(signal.aborted).toBe(true);
     answer('late');
     await vi.advanceTimersByTimeAsync(0);
-    expect(FakeEventSource.all).toHaveLength(0);
+    expect(FakeStream.all).toHaveLength(0);
   });
 
   it('a ticket that never answers is given up after heartbeatTimeout', async () => {
@@ -68,6 +69,7 @@ describe('serverEvents(): bad options', () => {
     [{ url: '/events?x=1&access_token=abc' }, /option `url` must be free of tokens/],
     [{ url: '/e', ticket: 'abc' }, /option `ticket` must be a function/],
     [{ url: '/e', withCredentials: 'yes' }, /option `withCredentials` must be a boolean/],
+    [{ url: '/e', withCredentials: 'include' }, /option `withCredentials` must be a boolean/],
     [{ url: '/e', heartbeatTimeout: '60s' }, /option `heartbeatTimeout` must be a number/],
     [{ url: '/e', maxEventSize: null }, /option `maxEventSize` must be a number/],
   ])('%j throws a TypeError naming the option', (options, message) => {
@@ -82,6 +84,9 @@ describe('serverEvents(): bad options', () => {
     [{ url: '/e', retryDelay: Infinity }, /retryDelay/],
     [{ url: '/e', retryDelay: 5_000, maxRetryDelay: 1_000 }, /maxRetryDelay` must be a number ≥ 5000/],
     [{ url: '/e', maxEventSize: Number.NaN }, /maxEventSize/],
+    [{ url: '/e', maxEventSize: 0 }, /maxEventSize` must be a number ≥ 1/],
+    [{ url: '/e', maxEventSize: Infinity }, /maxEventSize` must be a number ≥ 1, finite/],
+    [{ url: '/e', maxEventSize: -4096 }, /maxEventSize/],
   ])('%j throws a RangeError naming the option', (options, message) => {
     expect(() => serverEvents(options as ServerEventsOptions)).toThrow(RangeError);
     expect(() => serverEvents(options as ServerEventsOptions)).toThrow(message);

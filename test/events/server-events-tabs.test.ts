@@ -1,9 +1,9 @@
 // serverEvents() across tabs: one stream for all, held by the leader, and what it tells the others
-// (happy-dom, fake timers, a fake EventSource, fake Web Locks, one BroadcastChannel).
+// (happy-dom, fake timers, a fake fetch, fake Web Locks, one BroadcastChannel).
 import { describe, expect, it, vi } from 'vitest';
 import type { SessionOptions } from '../../src';
 import { fakeLocks } from '../fake-locks';
-import { FakeEventSource } from './fake-event-source';
+import { FakeStream } from './fake-stream';
 import { MIN, SEC, fakes, make, stream, useFakes } from './setup';
 
 useFakes();
@@ -21,7 +21,7 @@ describe('serverEvents() across tabs', () => {
     await settle();
     stream().open();
     await settle();
-    expect(FakeEventSource.all).toHaveLength(1);
+    expect(FakeStream.all).toHaveLength(1);
     expect(fakes.check).not.toHaveBeenCalled();
     stream().send({ type: 'revoked' });
     await settle();
@@ -65,7 +65,7 @@ describe('serverEvents() across tabs', () => {
     await settle();
     a.session.stop();
     await settle();
-    expect(first.closed).toBe(true);
+    expect(first.aborted).toBe(true);
     const second = stream();
     second.open();
     await settle();

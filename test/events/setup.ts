@@ -1,8 +1,8 @@
 // What the unit tests of serverEvents() share: a manager with serverCheck() (its request a mock) and
-// serverEvents() on a fake EventSource, fake timers, and clean-up after each test.
+// serverEvents() on a fake fetch whose bodies the tests feed, fake timers, and clean-up after each test.
 import { afterEach, beforeEach, expect, vi } from 'vitest';
 import { SessionManager, serverCheck, serverEvents, type CheckResult, type ServerEventsOptions, type SessionOptions } from '../../src';
-import { FakeEventSource } from './fake-event-source';
+import { FakeStream, fakeFetch } from './fake-stream';
 
 export const SEC = 1_000;
 export const MIN = 60 * SEC;
@@ -25,20 +25,23 @@ export const make = (events: Partial<ServerEventsOptions> = {}, options: Session
 };
 /** The one open stream (fails the test if there is none or more). */
 export const stream = () => {
-  const live = FakeEventSource.live();
+  const live = FakeStream.live();
   expect(live).toHaveLength(1);
   return live[0]!;
 };
 export const pageEvent = (type: 'pagehide' | 'pageshow', persisted: boolean) =>
   window.dispatchEvent(Object.assign(new Event(type), { persisted }));
 
-/** Fake timers, a fake EventSource and a fresh check mock for each test of the file that calls it. */
+/** Lets the client take what the fake stream gave it (promises settle; no time passes). */
+export const settle = () => vi.advanceTimersByTimeAsync(0);
+
+/** Fake timers, a fake fetch and a fresh check mock for each test of the file that calls it. */
 export function useFakes() {
   beforeEach(() => {
     vi.useFakeTimers({ now: 1_700_000_000_000 });
     localStorage.clear();
-    FakeEventSource.all = [];
-    vi.stubGlobal('EventSource', FakeEventSource);
+    FakeStream.all = [];
+    vi.stubGlobal('fetch', vi.fn(fakeFetch));
     fakes.check = vi.fn(async () => true);
   });
   afterEach(() => {

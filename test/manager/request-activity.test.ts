@@ -326,3 +326,58 @@ describe('bad input', () => {
     expect(() => requestActivity({ ignore: undefined })).not.toThrow();
   });
 });
+
+describe("the API's clock (clockSkew: 'auto')", () => {
+  const jwt = (claims: object) => `e30.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`;
+  const dated = (serverNow: number, status = 200) =>
+    fetchMock.mockResolvedValueOnce(new Response('{}', { status, headers: { date: new Date(serverNow).toUTCString() } }));
+
+  it("an API answer's Date header sets the offset an old token could not teach", async () => {
+    // Restored from storage: issued 1 h ago, 1 h left on this clock; the server's clock is 10 min ahead.
+    const token = jwt({ sub: 'u1', iat: Math.floor((T0 - 60 * MIN) / 1000), exp: Math.floor((T0 + 60 * MIN) / 1000) });
+    const session = make({ token, idleTimeout: Infinity });
+    session.start();
+    expect(session.remaining()).toBe(60 * MIN);
+    dated(T0 + 10 * MIN);
+    await fetch('/api/posts');
+    // exp is on the server's clock: 10 min sooner on this one (±0.5 s: a Date header is to the second).
+    expect(Math.abs(session.remaining() - 50 * MIN)).toBeLessThanOrEqual(500);
+  });
+
+  it('answers from elsewhere, and answers without a Date header, say nothing of the clock', async () => {
+    const token = jwt({ sub: 'u1', iat: Math.floor((T0 - 60 * MIN) / 1000), exp: Math.floor((T0 + 60 * MIN) / 1000) });
+    const session = make({ token, idleTimeout: Infinity });
+    session.start();
+    dated(T0 + 10 * MIN);
+    await fetch('https://tiles.example.org/1/2/3.png');
+    fetchMock.mockResolvedValueOnce(new Response('{}', { status: 200 }));
+    await fetch('/api/posts');
+    fetchMock.mockResolvedValueOnce(new Response('{}', { status: 200, headers: { date: 'yesterday-ish' } }));
+    await fetch('/api/posts');
+    expect(session.remaining()).toBe(60 * MIN);
+  });
+
+  it('a fixed clockSkew is never moved by a Date header', async () => {
+    const token = jwt({ sub: 'u1', exp: Math.floor((T0 + 60 * MIN) / 1000) });
+    const session = make({ token, idleTimeout: Infinity, clockSkew: 0 });
+    session.start();
+    dated(T0 + 10 * MIN);
+    await fetch('/api/posts');
+    expect(session.remaining()).toBe(60 * MIN);
+  });
+});
+
+describe("the API's clock, once the offset is known", () => {
+  const jwt = (claims: object) => `e30.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`;
+
+  it('a Date header does not move an offset a fresh token or a check taught (it may come from another machine, or a cache)', async () => {
+    // A fresh token: the server is 2 min ahead of this clock, learned from iat.
+    const token = jwt({ sub: 'u1', iat: Math.floor((T0 + 2 * MIN) / 1000), exp: Math.floor((T0 + 2 * MIN) / 1000) + 600 });
+    const session = make({ token, idleTimeout: Infinity });
+    session.start();
+    expect(session.remaining()).toBe(10 * MIN);
+    fetchMock.mockResolvedValueOnce(new Response('{}', { status: 200, headers: { date: new Date(T0 + 60 * MIN).toUTCString() } }));
+    await fetch('/api/posts');
+    expect(session.remaining()).toBe(10 * MIN);
+  });
+});

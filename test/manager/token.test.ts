@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { InvalidTokenError as JwtDecodeInvalidTokenError } from 'jwt-decode';
-import { InvalidTokenError, SessionManager, type SessionOptions } from 'sessionwarden';
+import { InvalidTokenError, SessionManager, serverCheck, type SessionOptions } from 'sessionwarden';
 import { MAX_DELAY } from '../../src/timers/deadline';
 import { b64url, jwt as makeJwt } from '../jwt';
 
@@ -387,9 +387,9 @@ describe('far and missed deadlines', () => {
 
 describe('clock offset', () => {
   const SERVER_NOW = T0;
-  const AHEAD = HOUR; // the local clock is one hour ahead of the server's
+  const AHEAD = 4 * MIN; // the local clock is 4 min ahead of the server's: within what iat may teach
 
-  it("'auto': a clock 1 h ahead of the server learns the offset from iat; the token lasts 10 min on the local clock", () => {
+  it("'auto': a clock 4 min ahead of the server learns the offset from iat; the token lasts 10 min on the local clock", () => {
     vi.setSystemTime(SERVER_NOW + AHEAD);
     const token = makeJwt({ iat: sec(SERVER_NOW), exp: sec(SERVER_NOW) + 600 });
     const session = make({ token, clockSkew: 'auto' });
@@ -415,7 +415,7 @@ describe('clock offset', () => {
     expect(session.remaining()).toBe(10 * MIN);
   });
 
-  it("'auto': a clock 1 h behind the server does not stretch the token to 70 min", () => {
+  it("'auto': a clock 4 min behind the server does not stretch the token to 14 min", () => {
     vi.setSystemTime(SERVER_NOW - AHEAD);
     const session = make({ token: makeJwt({ iat: sec(SERVER_NOW), exp: sec(SERVER_NOW) + 600 }) });
     const expired = vi.fn();
@@ -437,7 +437,7 @@ describe('clock offset', () => {
   });
 
   it('a number is used as given (server minus client), and iat is ignored', () => {
-    vi.setSystemTime(SERVER_NOW + AHEAD);
+    vi.setSystemTime(SERVER_NOW + HOUR);
     const token = makeJwt({ iat: sec(SERVER_NOW), exp: sec(SERVER_NOW) + 600 });
     // Says the server is 55 min behind: the token ends 5 min from now on the local clock.
     const session = make({ token, clockSkew: -55 * MIN });
@@ -445,11 +445,11 @@ describe('clock offset', () => {
     session.start();
     expect(session.remaining()).toBe(5 * MIN);
     vi.advanceTimersByTime(5 * MIN);
-    expect(events.map((e) => [e.type, e.at - SERVER_NOW - AHEAD])).toEqual([['warning', 3 * MIN], ['expired', 5 * MIN]]);
+    expect(events.map((e) => [e.type, e.at - SERVER_NOW - HOUR])).toEqual([['warning', 3 * MIN], ['expired', 5 * MIN]]);
   });
 
   it('clockSkew: 0 trusts the local clock: the same token is already expired', () => {
-    vi.setSystemTime(SERVER_NOW + AHEAD);
+    vi.setSystemTime(SERVER_NOW + HOUR);
     const session = make({ token: makeJwt({ iat: sec(SERVER_NOW), exp: sec(SERVER_NOW) + 600 }), clockSkew: 0 });
     const expired = vi.fn();
     session.on('expired', expired);
@@ -462,6 +462,66 @@ describe('clock offset', () => {
     const session = make({ token: makeJwt({ exp: sec(SERVER_NOW) + 600 }) });
     session.start();
     expect(session.remaining()).toBe(5 * MIN);
+  });
+});
+
+describe('a token restored from storage (the first visit of a new browser session)', () => {
+  // The app kept the token (its own storage) and sets it on the next visit: iat is long past.
+  const restored = (issuedAgo: number, lifetime: number, claims: object = {}) =>
+    makeJwt({ sub: 'u1', roles: ['editor'], iat: sec(Date.now() - issuedAgo), exp: sec(Date.now() - issuedAgo + lifetime), ...claims });
+
+  it.each([
+    ['700 s ago, expired 60 s ago', 700 * SEC, 640 * SEC],
+    ['1 h ago, expired 30 min ago', HOUR, 30 * MIN],
+    ['7 days ago, a 1-day token', 7 * DAY, DAY],
+  ])("issued %s: starts 'expired' ('token'), with no roles, whatever the clock offset option says ('auto')", (_, ago, lifetime) => {
+    const session = make({ token: restored(ago, lifetime) });
+    const events = record(session);
+    const states: string[] = [];
+    session.subscribe(() => states.push(session.state));
+    session.start();
+    expect(session.state).toBe('expired');
+    expect(session.getSnapshot().reason).toBe('token');
+    expect(session.roles).toEqual([]);
+    expect(session.hasRole('editor')).toBe(false);
+    expect(states).not.toContain('active');
+    expect(events.map((e) => [e.type, e.payload])).toEqual([['expired', { reason: 'token' }]]);
+  });
+
+  it('issued 4 min ago and expired 1 min ago on this clock: expired too (an exp that has passed teaches no offset)', () => {
+    const session = make({ token: restored(4 * MIN, 3 * MIN) });
+    session.start();
+    expect(session.getSnapshot()).toMatchObject({ state: 'expired', reason: 'token' });
+  });
+
+  it('issued 1 h ago with 1 h left: ends in 1 h, not 2 (an old token is not a wrong clock)', () => {
+    const session = make({ token: restored(HOUR, 2 * HOUR) });
+    const expired = vi.fn();
+    session.on('expired', expired);
+    session.start();
+    expect(session.state).toBe('active');
+    expect(session.remaining()).toBe(HOUR);
+    vi.advanceTimersByTime(HOUR);
+    expect(expired).toHaveBeenCalledWith({ reason: 'token' });
+  });
+
+  it('the offset stays 0 until the server speaks: a check then corrects it', async () => {
+    // The server's clock is 10 min ahead of this one; the old token says nothing of it.
+    const request = vi.fn(async () => ({ active: true, serverTime: Date.now() + 10 * MIN }));
+    const session = make({ token: restored(HOUR, 2 * HOUR), check: serverCheck({ request, interval: 15 * MIN }) });
+    session.start();
+    expect(session.remaining()).toBe(HOUR);
+    await vi.advanceTimersByTimeAsync(15 * MIN);
+    expect(request).toHaveBeenCalledTimes(1);
+    expect(session.remaining()).toBe(HOUR - 15 * MIN - 10 * MIN);
+  });
+
+  it("a fresh token after the restored one teaches the offset from its iat", () => {
+    const session = make({ token: restored(HOUR, 2 * HOUR) });
+    session.start();
+    // The server (2 min ahead of this clock) issues a new one.
+    session.setToken(makeJwt({ sub: 'u1', iat: sec(Date.now() + 2 * MIN), exp: sec(Date.now() + 2 * MIN) + 600 }));
+    expect(session.remaining()).toBe(10 * MIN);
   });
 });
 

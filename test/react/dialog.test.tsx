@@ -20,7 +20,7 @@ describe('<WarningDialog>', () => {
   it('defines the element and binds it to the provider\'s manager: opens on the warning, "Stay signed in" extends', () => {
     const manager = new SessionManager(options);
     render(
-      <SessionProvider manager={manager}>
+      <SessionProvider manager={manager} startWithoutToken>
         <WarningDialog />
       </SessionProvider>,
     );
@@ -73,7 +73,7 @@ describe('<WarningDialog>', () => {
   });
 
   it('opens on the warning under StrictMode with a provider that owns its manager (destroyed and started again by the double effects)', () => {
-    render(<StrictMode><SessionProvider options={options}><WarningDialog /></SessionProvider></StrictMode>);
+    render(<StrictMode><SessionProvider options={options} startWithoutToken><WarningDialog /></SessionProvider></StrictMode>);
     act(() => vi.advanceTimersByTime(40_000));
     expect(element().open).toBe(true);
     act(() => part('extend').click());

@@ -3,7 +3,7 @@ import { act, cleanup, render, screen } from '@testing-library/react';
 import { hydrateRoot } from 'react-dom/client';
 import { renderToString } from 'react-dom/server';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SessionManager, type SessionEvents, type SessionOptions } from '../../src';
+import { appBinding, SessionManager, type SessionEvents, type SessionOptions } from '../../src';
 import { Can, RequireRole, SessionProvider, useSession, useSessionEvent, type UseSession } from '../../src/react';
 import { jwt } from '../jwt';
 
@@ -114,8 +114,8 @@ describe('SessionProvider', () => {
   });
 
   it('moves from one given manager to another: stops the old, starts the new', () => {
-    const a = new SessionManager(options);
-    const b = new SessionManager(options);
+    const a = new SessionManager({ ...options, token: jwt({ sub: 'a' }) });
+    const b = new SessionManager({ ...options, token: jwt({ sub: 'b' }) });
     const { rerender } = render(<SessionProvider manager={a}><Status /></SessionProvider>);
     expect([a.state, b.state]).toEqual(['active', 'stopped']);
     rerender(<SessionProvider manager={b}><Status /></SessionProvider>);
@@ -126,7 +126,7 @@ describe('SessionProvider', () => {
   });
 
   it('renders on the server without starting, and hydrates without a mismatch', () => {
-    const manager = new SessionManager(options);
+    const manager = new SessionManager({ ...options, token: jwt({ sub: 'ada' }) });
     const html = renderToString(<SessionProvider manager={manager}><Status /></SessionProvider>);
     expect(html).toContain('stopped');
     expect(manager.state).toBe('stopped');
@@ -251,8 +251,8 @@ describe('useSessionEvent', () => {
 
   it('subscribes once, calls the latest handler, and unsubscribes on unmount', () => {
     const calls: string[] = [];
-    const manager = new SessionManager(options);
-    const on = vi.spyOn(manager, 'on');
+    const manager = new SessionManager({ ...options, token: jwt({ sub: 'ada' }) });
+    const on = vi.spyOn(appBinding(manager), 'on'); // the adapters' subscriptions go through it
     const { rerender, unmount } = render(<SessionProvider manager={manager}><Listener tag="first" calls={calls} /></SessionProvider>);
     rerender(<SessionProvider manager={manager}><Listener tag="second" calls={calls} /></SessionProvider>);
     rerender(<SessionProvider manager={manager}><Listener tag="third" calls={calls} /></SessionProvider>);
@@ -271,7 +271,7 @@ describe('useSessionEvent', () => {
     const calls: string[] = [];
     render(
       <StrictMode>
-        <SessionProvider options={{ ...options, idleTimeout: 10_000, warnBefore: 2_000 }}>
+        <SessionProvider options={{ ...options, idleTimeout: 10_000, warnBefore: 2_000 }} startWithoutToken>
           <Listener tag="w" type="warning" calls={calls} />
           <Status />
         </SessionProvider>

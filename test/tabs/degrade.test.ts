@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SessionManager, type SessionOptions, serverCheck, closeDetection } from '../../src';
+import { SessionManager, type SessionOptions, serverCheck, closeDetection, tokenRefresh } from '../../src';
 import { isRecord, recordStore } from '../../src/tabs/record';
 import { isTabMessage, openChannel } from '../../src/tabs/channel';
 import { exclusive, hold, holders } from '../../src/tabs/locks';
@@ -136,6 +136,33 @@ describe('tab messages', () => {
     ];
     for (const message of bad) expect(isTabMessage(message)).toBe(false);
   });
+
+  it("reads a kind named after Object.prototype's members as any unknown kind, never throwing", () => {
+    for (const k of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf']) {
+      expect(() => isTabMessage({ k })).not.toThrow();
+      expect(isTabMessage({ k })).toBe(true); // well-formed, of a kind no signal listens to
+    }
+  });
+
+  it('ignores messages whose kind is __proto__, constructor or toString, with one error and no exception', async () => {
+    const session = make();
+    const errors = vi.fn();
+    session.on('error', errors);
+    session.start();
+    const thrown: unknown[] = [];
+    const onError = (event: ErrorEvent) => thrown.push(event.error);
+    window.addEventListener('error', onError);
+    const channel = new BroadcastChannel('sessionwarden');
+    for (const k of ['__proto__', 'constructor', 'toString']) channel.postMessage({ k });
+    channel.close();
+    await vi.waitFor(() => expect(errors).toHaveBeenCalledTimes(1));
+    await vi.advanceTimersByTimeAsync(10);
+    window.removeEventListener('error', onError);
+    expect(thrown).toEqual([]);
+    expect(errors).toHaveBeenCalledTimes(1);
+    expect(errors.mock.calls[0]![0]).toMatchObject({ during: 'channel' });
+    expect(session.state).toBe('active');
+  });
 });
 
 describe('locks without Web Locks', () => {
@@ -188,5 +215,69 @@ describe('errors from degradation', () => {
     await vi.advanceTimersByTimeAsync(10);
     expect(errors).toHaveBeenCalledTimes(1);
     expect(session.state).toBe('active');
+  });
+});
+
+describe('a BroadcastChannel, Web Locks or storage that throw at once degrade like missing ones', () => {
+  const throwing = (what: string) => () => {
+    throw new DOMException(`${what} is not allowed here`, 'SecurityError');
+  };
+  const setLocks = (manager: unknown) => Object.defineProperty(navigator, 'locks', { value: manager, configurable: true });
+  afterEach(() => void delete (navigator as { locks?: unknown }).locks);
+
+  const everySignal = (): SessionOptions => ({
+    check: serverCheck({ request: async () => true, interval: MIN }),
+    endOnClose: closeDetection('browser'),
+    refresh: tokenRefresh(async () => 'x'),
+  });
+
+  it.each([
+    ['the BroadcastChannel constructor', () => vi.stubGlobal('BroadcastChannel', class { constructor() { throwing('BroadcastChannel')(); } })],
+    ['navigator.locks.request() and query()', () => setLocks({ request: throwing('locks.request'), query: throwing('locks.query') })],
+    ['the navigator.locks getter', () => Object.defineProperty(navigator, 'locks', { get: throwing('navigator.locks'), configurable: true })],
+    ['localStorage (the getter)', () => Object.defineProperty(window, 'localStorage', { get: throwing('localStorage'), configurable: true })],
+  ])('%s: start() works alone, with one error, and the session still ends on time', async (_, breakIt) => {
+    const storage = Object.getOwnPropertyDescriptor(window, 'localStorage');
+    breakIt();
+    try {
+      const unhandled: unknown[] = [];
+      const onUnhandled = (event: PromiseRejectionEvent) => unhandled.push(event.reason);
+      window.addEventListener('unhandledrejection', onUnhandled);
+      const session = make({ idleTimeout: 10 * MIN, warnBefore: MIN, activity: [], ...everySignal() });
+      const errors = vi.fn();
+      const expired = vi.fn();
+      session.on('error', errors);
+      session.on('expired', expired);
+      expect(() => session.start()).not.toThrow();
+      expect(session.state).not.toBe('stopped');
+      await vi.advanceTimersByTimeAsync(10 * MIN);
+      expect(expired).toHaveBeenCalledWith({ reason: 'idle' });
+      expect(errors.mock.calls.length).toBeLessThanOrEqual(1);
+      window.removeEventListener('unhandledrejection', onUnhandled);
+      expect(unhandled).toEqual([]);
+    } finally {
+      if (storage) Object.defineProperty(window, 'localStorage', storage);
+    }
+  });
+
+  it('hold() and exclusive() run without the locks when request() throws at once; holders() and lockNames() say they cannot tell', async () => {
+    setLocks({ request: throwing('locks.request'), query: throwing('locks.query') });
+    const onHeld = vi.fn();
+    expect(() => hold('x', 'exclusive', onHeld)()).not.toThrow();
+    expect(onHeld).toHaveBeenCalledTimes(1);
+    await expect(exclusive('x', async () => 42)).resolves.toBe(42);
+    await expect(holders('x')).resolves.toBeUndefined();
+  });
+
+  it('holders() says it cannot tell when query() rejects', async () => {
+    setLocks({ request: () => new Promise(() => {}), query: () => Promise.reject(new DOMException('no', 'SecurityError')) });
+    await expect(holders('x')).resolves.toBeUndefined();
+  });
+
+  it('openChannel() reports a throwing constructor and returns no channel; a restore from the back/forward cache does not throw either', () => {
+    vi.stubGlobal('BroadcastChannel', class { constructor() { throwing('BroadcastChannel')(); } });
+    const onError = vi.fn();
+    expect(openChannel('x', () => {}, onError)).toBeUndefined();
+    expect(onError).toHaveBeenCalledTimes(1);
   });
 });

@@ -194,7 +194,7 @@ describe('mockSession: bad input', () => {
 
 describe('mockSession with the adapters', () => {
   it('drives React: useSession, gates, useSessionEvent; the buttons call the spies', () => {
-    const session = mockSession({ roles: ['viewer'], permissions });
+    const session = mockSession({ roles: ['viewer'], permissions, token: 'signed-in' }); // with a token, the provider starts it
     const expired = vi.fn();
     function Toolbar() {
       const { state, extend, logout } = useSession();
@@ -233,7 +233,7 @@ describe('mockSession with the adapters', () => {
   });
 
   it('drives Vue: the plugin, useSession and v-can', async () => {
-    const session = mockSession({ roles: ['viewer'], permissions });
+    const session = mockSession({ roles: ['viewer'], permissions, token: 'signed-in' });
     const Toolbar = defineComponent({
       setup() {
         const { snapshot, extend } = useVueSession();

@@ -42,10 +42,10 @@ describe('createTestSession', () => {
     expect(session.untilWarning()).toBe(0);
   });
 
-  it('knows the default warnBefore: min(2 min, idleTimeout / 4)', () => {
+  it('knows the default warnBefore: min(2 min, max(20 s, idleTimeout / 4), idleTimeout / 2)', () => {
     const short = createTestSession({ idleTimeout: 60_000 });
     short.start();
-    expect(short.untilWarning()).toBe(45_000);
+    expect(short.untilWarning()).toBe(40_000);
     const long = createTestSession();
     long.start();
     expect(long.untilWarning()).toBe(30 * 60_000 - 120_000);

@@ -42,7 +42,7 @@ describe('<WarningDialog>', () => {
   it('defines the element on mount, which takes the session set before; opens on the warning; its button extends', async () => {
     expect(customElements.get('session-warning-dialog')).toBeUndefined();
     const manager = new SessionManager(options);
-    const wrapper = mount(WarningDialog, { global: { plugins: [[sessionPlugin, manager]] }, attachTo: attach() });
+    const wrapper = mount(WarningDialog, { global: { plugins: [[sessionPlugin, manager, { startWithoutToken: true }]] }, attachTo: attach() });
     expect(customElements.get('session-warning-dialog')).toBeTypeOf('function');
     expect(Object.hasOwn(element(), 'session')).toBe(false);
     expect(element().session).toBe(manager);

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createApp, defineComponent, effectScope, h, inject, isReadonly, nextTick, withDirectives, type App } from 'vue';
 import { mount } from '@vue/test-utils';
 import { SessionManager, type SessionOptions } from '../../src';
-import { canDirective, sessionKey, sessionPlugin, useSession, type UseSession } from '../../src/vue';
+import { canDirective, roleDirective, sessionKey, sessionPlugin, useSession, type UseSession } from '../../src/vue';
 import { jwt } from '../jwt';
 
 const permissions = { admin: ['users:delete'], editor: ['posts:edit'] };
@@ -49,7 +49,7 @@ describe('sessionPlugin', () => {
   });
 
   it('creates a manager from options and destroys it when the app unmounts', () => {
-    const wrapper = mount(Status, { global: { plugins: [[sessionPlugin, options]] } });
+    const wrapper = mount(Status, { global: { plugins: [[sessionPlugin, { ...options, token: jwt({ role: 'editor' }) }]] } });
     const manager = seen.manager;
     expect(manager).toBeInstanceOf(SessionManager);
     expect(manager.state).toBe('active');
@@ -130,7 +130,7 @@ describe('useSession', () => {
     manager.setToken(jwt({ role: 'editor' }));
     expect(seen.snapshot.value.roles).toEqual(['editor']);
     wrapper.unmount();
-    expect(unsubscribe).toHaveBeenCalledOnce();
+    expect(unsubscribe).toHaveBeenCalledTimes(2); // the component's, and the plugin's watch for a sign-in
     manager.setToken(jwt({ role: 'admin' }));
     expect(seen.snapshot.value.roles).toEqual(['editor']); // no longer following
     manager.destroy();
@@ -193,6 +193,75 @@ describe('v-can', () => {
     vi.spyOn(console, 'warn').mockImplementation(() => {});
     const manager = new SessionManager(options);
     expect(() => mount(Gated, { props: { permission: 5 as never }, global: { plugins: [[sessionPlugin, manager]] } })).toThrow(/can\(\) takes a string/);
+    manager.destroy();
+  });
+});
+
+describe('v-role', () => {
+  const Gated = defineComponent({
+    props: { role: { type: String, required: true } },
+    template: `<div><a id="admin" style="display: inline-block" v-role="role">admin</a></div>`,
+  });
+  const display = (wrapper: ReturnType<typeof mount>) => (wrapper.get('#admin').element as HTMLElement).style.display;
+
+  it('hides what the user’s roles do not include, follows role changes and the input, and restores the element’s own display', async () => {
+    const manager = new SessionManager({ ...options, token: jwt({ role: 'viewer' }) });
+    const wrapper = mount(Gated, { props: { role: 'admin' }, global: { plugins: [[sessionPlugin, manager]] } });
+    expect(display(wrapper)).toBe('none');
+    manager.setToken(jwt({ roles: ['editor', 'admin'] }));
+    expect(display(wrapper)).toBe('inline-block');
+    await wrapper.setProps({ role: 'owner' });
+    expect(display(wrapper)).toBe('none');
+    await wrapper.setProps({ role: 'editor' });
+    expect(display(wrapper)).toBe('inline-block');
+    wrapper.unmount();
+    manager.destroy();
+  });
+
+  it('hides once the session ends: roles end with it', () => {
+    const manager = new SessionManager({ ...options, token: jwt({ role: 'admin' }) });
+    const wrapper = mount(Gated, { props: { role: 'admin' }, global: { plugins: [[sessionPlugin, manager]] } });
+    expect(display(wrapper)).toBe('inline-block');
+    manager.logout();
+    expect(display(wrapper)).toBe('none');
+    wrapper.unmount();
+    manager.destroy();
+  });
+
+  it('hides before the session has started (no token yet), and shows once the user signed in', async () => {
+    const manager = new SessionManager(options);
+    const wrapper = mount(Gated, { props: { role: 'admin' }, global: { plugins: [[sessionPlugin, manager]] } });
+    expect(display(wrapper)).toBe('none');
+    manager.setToken(jwt({ role: 'admin' }));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(manager.state).toBe('active');
+    expect(display(wrapper)).toBe('inline-block');
+    wrapper.unmount();
+    manager.destroy();
+  });
+
+  it('renders the same decision on the server', async () => {
+    const { createSSRApp } = await import('vue');
+    const { renderToString } = await import('vue/server-renderer');
+    const manager = new SessionManager({ ...options, token: jwt({ role: 'viewer' }) });
+    const app = createSSRApp(defineComponent({ render: () => withDirectives(h('a', 'admin'), [[roleDirective(manager), 'admin']]) }));
+    expect(await renderToString(app)).toBe('<a style="display:none;">admin</a>');
+    manager.destroy();
+  });
+
+  it('can be registered by hand under another name', () => {
+    const manager = new SessionManager({ ...options, token: jwt({ role: 'editor' }) });
+    const vIs = roleDirective(manager);
+    const wrapper = mount(defineComponent({ render: () => withDirectives(h('i', { id: 'admin' }), [[vIs, 'admin']]) }));
+    expect(display(wrapper)).toBe('none');
+    wrapper.unmount();
+    manager.destroy();
+  });
+
+  it('rejects a role that is not a string', () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const manager = new SessionManager(options);
+    expect(() => mount(Gated, { props: { role: 5 as never }, global: { plugins: [[sessionPlugin, manager]] } })).toThrow(/hasRole\(\) takes a string/);
     manager.destroy();
   });
 });

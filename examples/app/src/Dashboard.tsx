@@ -82,7 +82,8 @@ export function Dashboard({ initialToken }: { initialToken: string | null }) {
     return () => removeEventListener('pageshow', onShow);
   }, [session]);
   return (
-    <SessionProvider manager={session}>
+    // The dashboard is only shown signed in: start at once, with no token yet on a reload (see above).
+    <SessionProvider manager={session} startWithoutToken>
       {ready ? <Workspace /> : <p className="card narrow">Loading…</p>}
       <session-warning-dialog ref={(el: SessionWarningDialog | null) => void (el && (el.session = session))} />
     </SessionProvider>

@@ -51,6 +51,9 @@ class ChromiumTab implements Tab {
   press(key: Key) {
     return this.page.keyboard.press(key);
   }
+  type(text: string) {
+    return this.page.keyboard.type(text);
+  }
   click(selector: string) {
     return clickSelector(this, selector);
   }

@@ -52,6 +52,9 @@ class FirefoxTab implements Tab {
   press(key: Key) {
     return this.page.keyboard.press(key);
   }
+  type(text: string) {
+    return this.page.keyboard.type(text);
+  }
   click(selector: string) {
     return clickSelector(this, selector);
   }
@@ -84,7 +87,8 @@ class FirefoxBrowser implements Browser {
     return (this.all = this.all.filter((tab) => !tab.isClosed()));
   }
   async addInitScript(script: () => void) {
-    this.prelude.scripts.push(String(script));
+    const source = String(script);
+    if (!this.prelude.scripts.includes(source)) this.prelude.scripts.push(source);
   }
   async quit() {
     if (!this.dir) throw new Error('quit: launch the browser with { persistent: true }');

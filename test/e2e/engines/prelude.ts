@@ -8,6 +8,7 @@
 import { createRequire } from 'node:module';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { buildSync } from 'esbuild';
+import { poll } from './common';
 import type { Clock, Tab } from './types';
 
 export const PRELUDE_PATH = '/__prelude.js';
@@ -114,13 +115,25 @@ export class InjectedClock implements Clock {
     const at = this.prelude.clockAt;
     if (at === undefined) throw new Error('runFor: install the clock first');
     this.prelude.clockAt = at + ms;
-    // Start every page's run, then wait for each: the pages run together, not one after another.
+    // Start every page's run, then wait until each has finished: the pages run together, not one
+    // after another. (Waited for by polling: WebKit's driver gives up on a script it holds open
+    // across the page's focus moving, as a closing dialog moves it.)
     const tabs = this.tabs();
+    type Run = { done: boolean; error: string | null };
     await Promise.all(tabs.map((tab) => tab.evaluate((span) => {
-      const w = window as unknown as { __clock?: { tickAsync(ms: number): Promise<unknown> }; __run?: Promise<string | null> };
-      w.__run = w.__clock?.tickAsync(span).then(() => null, (error: unknown) => String(error instanceof Error ? error.stack : error));
+      const w = window as unknown as { __clock?: { tickAsync(ms: number): Promise<unknown> }; __run?: Run };
+      const run: Run = (w.__run = { done: !w.__clock, error: null });
+      w.__clock?.tickAsync(span).then(() => (run.done = true), (error: unknown) => {
+        run.error = String(error instanceof Error ? error.stack : error);
+        run.done = true;
+      });
     }, ms)));
-    const errors = await Promise.all(tabs.map((tab) => tab.evaluate(() => (window as unknown as { __run?: Promise<string | null> }).__run ?? null)));
+    const errors: (string | null)[] = [];
+    await Promise.all(tabs.map((tab) => poll(async () => {
+      const run = await tab.evaluate(() => (window as unknown as { __run?: Run }).__run ?? null);
+      if (run?.done) errors.push(run.error);
+      return !run || run.done;
+    }, 60_000, `the page's clock to run ${ms} ms`)));
     const error = errors.find((e) => e !== null);
     if (error) throw new Error(`a timer threw in the page: ${error}`);
   }

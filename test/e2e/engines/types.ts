@@ -33,6 +33,8 @@ export interface Tab {
     click(x: number, y: number): Promise<void>;
   };
   press(key: Key): Promise<void>;
+  /** Types `text` with real key presses into the focused element. */
+  type(text: string): Promise<void>;
   /**
    * A real click at the centre of the element `selector` finds; `a >>> b` looks for `b` in the
    * open shadow root of `a`. Fails if there is none or it is hidden.

@@ -66,6 +66,10 @@ class WebKitTab implements Tab {
     const value = KEYS[key];
     return this.session.actions(this.handle, [{ type: 'key', id: 'keyboard', actions: [{ type: 'keyDown', value }, { type: 'keyUp', value }] }]);
   }
+  type(text: string) {
+    const actions = [...text].flatMap((value) => [{ type: 'keyDown', value }, { type: 'keyUp', value }]);
+    return this.session.actions(this.handle, [{ type: 'key', id: 'keyboard', actions }]);
+  }
   click(selector: string) {
     return clickSelector(this, selector);
   }
