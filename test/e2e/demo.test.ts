@@ -277,7 +277,10 @@ forEachEngine((engine) => {
       expect(await signedOut(page)).toBe('You were signed out after 1 minute of inactivity.');
     });
 
-    it('6. a working day: an editor active for 8 hours in two tabs is never signed out, and every refresh succeeds', async () => {
+    // 8 hours in Chromium; in Firefox and WebKit, whose drivers take more round trips a step, the first 2
+    // (hours 3 to 8 repeat them: the same refreshes, edits and checks), to keep the suite's time.
+    const HOURS = engine.name === 'chromium' ? 8 : 2;
+    it(`6. a working day: an editor active for ${HOURS} hours in two tabs is never signed out, and every refresh succeeds`, async () => {
       await launch();
       const { page: first, token } = await signIn('editor');
       const second = await openDashboard();
@@ -288,7 +291,7 @@ forEachEngine((engine) => {
       // Every 30 s the user moves the mouse (in both tabs: that one tab's activity keeps the other
       // alive is the library's own test, and here its message could race a 30 s jump); every hour,
       // in one tab or the other, the user edits a post.
-      for (let step = 1; step <= 8 * 120; step++) {
+      for (let step = 1; step <= HOURS * 120; step++) {
         for (const tab of tabs) await wiggle(tab, step);
         if (step % 120 === 0) {
           const editor = tabs[(step / 120) % 2]!;
@@ -302,12 +305,12 @@ forEachEngine((engine) => {
       expect(await Promise.all(tabs.map(onDashboard))).toEqual([true, true]);
       expect(warnings).toBe(0);
       // A 5-minute token, refreshed before it runs out, all day long (about one refresh per 4 minutes).
-      expect(count('/api/refresh', 200)).toBeGreaterThanOrEqual(8 * 60 / 5);
+      expect(count('/api/refresh', 200)).toBeGreaterThanOrEqual(HOURS * 60 / 5);
       expect(calls.filter((c) => c.path === '/api/refresh' && c.status !== 200)).toEqual([]);
-      expect(count('/api/posts/1', 200) + count('/api/posts/2', 200) + count('/api/posts/3', 200)).toBe(8);
+      expect(count('/api/posts/1', 200) + count('/api/posts/2', 200) + count('/api/posts/3', 200)).toBe(HOURS);
       expect(count('/api/login')).toBe(1);
       expect(count('/api/logout')).toBe(0);
-      expect(clock.now - T0).toBeGreaterThanOrEqual(8 * 60 * MIN);
+      expect(clock.now - T0).toBeGreaterThanOrEqual(HOURS * 60 * MIN);
       expect(store.get(sid)?.username).toBe('editor'); // the same server session all day
       // The end of the day: signing out in one tab signs out both.
       await click(first, button('Sign out'));

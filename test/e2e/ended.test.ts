@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import {
   call, closeTab, events, forEachEngine, framedUrl, pageErrors, pageUrl, state, states, suite, waitForState, type Tab,
 } from './harness';
-import { ENDED_READS_ACTIVE, FIREFOX_CLOSED_LOST, THROWING_APIS } from './reasons';
+import { FIREFOX_CLOSED_LOST } from './reasons';
 
 const T0 = Date.UTC(2026, 11, 1, 8, 0, 0);
 const CLOSE_GRACE = 1_500;
@@ -32,7 +32,7 @@ forEachEngine((engine) => {
   };
 
   describe('a tab opened on a session that has ended reads it ended from the first state after start()', () => {
-    it(engine.skipIn({ chromium: ENDED_READS_ACTIVE, firefox: FIREFOX_CLOSED_LOST, webkit: ENDED_READS_ACTIVE }, "after the browser closed (closeDetection('browser'))"), async () => {
+    it(engine.skipIn({ firefox: FIREFOX_CLOSED_LOST }, "after the browser closed (closeDetection('browser'))"), async () => {
       const a = await t.open(closing());
       await t.browser.clock.runFor(500);
       await closeTab(a);
@@ -69,7 +69,7 @@ forEachEngine((engine) => {
       await waitForState(page, 'expired');
     };
 
-    it(engine.skipIn({ chromium: THROWING_APIS, firefox: THROWING_APIS, webkit: THROWING_APIS }, 'the BroadcastChannel constructor and navigator.locks.request() throw at once'), async () => {
+    it('the BroadcastChannel constructor and navigator.locks.request() throw at once', async () => {
       const page = await t.open(opts({ deny: ['channel', 'locks'] }));
       await works(page);
       expect((await pageErrors(page)).length, 'one error event at most').toBeLessThanOrEqual(1);
@@ -81,7 +81,7 @@ forEachEngine((engine) => {
       expect((await pageErrors(page)).length, 'one error event at most').toBeLessThanOrEqual(1);
     });
 
-    it(engine.skipIn({ chromium: THROWING_APIS, firefox: THROWING_APIS, webkit: THROWING_APIS }, 'all three throw at once'), async () => {
+    it('all three throw at once', async () => {
       const page = await t.open(opts({ deny: ['channel', 'locks', 'storage'] }));
       await works(page);
     });

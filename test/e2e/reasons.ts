@@ -25,20 +25,8 @@ export const FIREFOX_BEACON = pending(
 /** The README's and the demo's pictures come from one engine, so that they do not change with the engine that ran last. */
 export const SCREENSHOTS_IN_CHROMIUM = 'the screenshots in docs/images are taken in Chromium only (one engine draws them all)';
 
-/** SPEC.md: a tab opened after the session ended is never 'active', not for a frame. */
-export const ENDED_READS_ACTIVE = pending(
-  "a tab opened after the session ended (closed browser, logout, idle end) must read 'expired' from the first state after start(), "
-  + "never 'active' (the lead's change (a) on main: state known at start)",
-);
-
-/** SPEC.md: storage, BroadcastChannel and Web Locks that throw degrade like missing ones. */
-export const THROWING_APIS = pending(
-  'start() must not throw when the BroadcastChannel constructor, navigator.locks.request() or localStorage throw at once: '
-  + 'they must degrade like missing ones (the lead\'s change (b) on main)',
-);
-
-/** Both of the above in Firefox: the close is not seen at all when the record's write is lost. */
+/** Firefox: the close is not seen at all when the closing window's write of the record is lost. */
 export const FIREFOX_CLOSED_LOST = pending(
-  "in Firefox ESR 153 the record's goneAt, written in the pagehide of the closing last window, is often lost, so a tab opened after closeGrace "
-  + "finds the session running (not 'expired'); and the tab must read 'expired' from the first state after start() (the lead's change (a))",
+  "in Firefox ESR 153 (a window closed over WebDriver BiDi) the record's goneAt, written in the pagehide of the closing last window, is "
+  + "at times lost, so a tab opened after closeGrace finds the session running: the close must not rest on that one write",
 );
