@@ -12,5 +12,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     fileParallelism: false,
     reporters: ['verbose', './test/e2e/engines/reporter.ts'],
+    globalSetup: ['./test/e2e/engines/global-setup.ts'],
   },
 });

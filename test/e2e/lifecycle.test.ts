@@ -7,7 +7,7 @@ import {
   call, closeTab, events, forEachEngine, goBack, leave, lockCount, pageUrl, persisted, ready, record, requests,
   state, suite, tap, waitForState, type Tab,
 } from './harness';
-import { FIREFOX_BEACON, FIREFOX_LOCK_BFCACHE, NO_RESTART } from './reasons';
+import { FIREFOX_BEACON, FIREFOX_CLOSED_LOST, FIREFOX_LOCK_BFCACHE, NO_RESTART } from './reasons';
 
 const T0 = Date.UTC(2026, 11, 1, 8, 0, 0);
 const CLOSE_GRACE = 1_500;
@@ -68,7 +68,7 @@ forEachEngine((engine) => {
       expect(await expiredOf(b)).toEqual([]);
     });
 
-    it(engine.skipIn({ webkit: NO_RESTART }, 'quitting the browser, then starting it again after closeGrace, finds the session ended (closed)'), async () => {
+    it(engine.skipIn({ firefox: FIREFOX_CLOSED_LOST, webkit: NO_RESTART }, 'quitting the browser, then starting it again after closeGrace, finds the session ended (closed)'), async () => {
       await t.browser.close();
       await t.launch({ persistent: true }); // a profile that outlives the browser
       await paused();

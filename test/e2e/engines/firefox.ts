@@ -10,6 +10,8 @@ import { InjectedClock, closePrelude, openPrelude } from './prelude';
 import type { Browser, BrowserOptions, Engine, Key, PageFunction, Tab } from './types';
 
 export const firefoxPath = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
+/** The environment variable with the WebDriver BiDi endpoint of a Firefox started for the whole run (global-setup.ts). */
+export const FIREFOX_WS = 'SESSIONWARDEN_FIREFOX_WS';
 
 const launchFirefox = (userDataDir?: string) =>
   puppeteer.launch({ browser: 'firefox', executablePath: firefoxPath, headless: true, userDataDir, protocolTimeout: 60_000 });
@@ -67,8 +69,15 @@ class FirefoxTab implements Tab {
   }
 }
 
-/** One Firefox per test file, a fresh browser context (empty storage) per test; a persistent profile gets its own Firefox. */
+/**
+ * The run's Firefox (connected to, when global-setup.ts started one) or one per test file; a fresh
+ * browser context (empty storage) per test; a persistent profile gets a Firefox of its own.
+ */
 let shared: Promise<PpBrowser> | undefined;
+const connectOrLaunch = () => {
+  const endpoint = process.env[FIREFOX_WS];
+  return endpoint ? puppeteer.connect({ browserWSEndpoint: endpoint, protocol: 'webDriverBiDi', protocolTimeout: 60_000 }) : launchFirefox();
+};
 
 class FirefoxBrowser implements Browser {
   readonly engine = 'firefox' as const;
@@ -118,9 +127,10 @@ export const firefoxEngine: Engine = {
   version: async () => versionOf(firefoxPath),
   async setUp() {},
   async tearDown() {
-    const browser = shared;
+    const browser = await shared;
     shared = undefined;
-    await (await browser)?.close();
+    if (process.env[FIREFOX_WS]) await browser?.disconnect(); // the run's Firefox: the next file connects to it
+    else await browser?.close();
   },
   async launch(options: BrowserOptions = {}) {
     if (options.persistent) {
@@ -128,7 +138,7 @@ export const firefoxEngine: Engine = {
       const start = async () => (await launchFirefox(dir)).defaultBrowserContext();
       return new FirefoxBrowser(await start(), start, options, dir);
     }
-    shared ??= launchFirefox();
+    shared ??= connectOrLaunch();
     const browser = await shared;
     const start = () => browser.createBrowserContext();
     return new FirefoxBrowser(await start(), start, options);
