@@ -144,6 +144,18 @@ export const eventTypes = async (page: Tab, only?: string[]) =>
   (await events(page)).map((e) => e.type).filter((type) => !only || only.includes(type));
 /** The `event.persisted` of every `pageshow` the page saw. */
 export const persisted = (page: Tab) => page.evaluate(() => (window as unknown as Win).persisted);
+/**
+ * Waits until the page's session ended `count` times (5 s at most: the driver's round trips are real
+ * time), then checks on the page's own clock that the last end came within `ms` of its last `pageshow`.
+ */
+export async function endsWithin(page: Tab, ms: number, count = 1): Promise<void> {
+  await page.waitForFunction((c) => (window as unknown as Win).events.filter((e) => e.type === 'expired').length >= c, count, { timeout: 5_000 });
+  const [ended, shown] = await page.evaluate(() => [
+    (window as unknown as Win).events.filter((e) => e.type === 'expired').at(-1)!.at,
+    (window as unknown as { shownAt: number[] }).shownAt.at(-1)!,
+  ]);
+  if (ended - shown >= ms) throw new Error(`the session ended ${ended - shown} ms after the page was shown (at most ${ms})`);
+}
 /** Every state the page's app could read: right after `start()` ('start:…'), then at each snapshot change. */
 export const states = (page: Tab) => page.evaluate(() => (window as unknown as Win).states);
 /** What the page caught: `start()` throwing ('thrown: …') and the session's 'error' events ('during: …'). */

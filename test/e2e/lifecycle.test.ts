@@ -4,7 +4,7 @@
 // on a condition, never for a while.
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
-  call, closeTab, events, forEachEngine, goBack, leave, lockCount, pageUrl, persisted, ready, record, requests,
+  call, closeTab, endsWithin, events, forEachEngine, goBack, leave, lockCount, pageUrl, persisted, ready, record, requests,
   state, suite, tap, waitForState, type Tab,
 } from './harness';
 import { FIREFOX_BEACON, FIREFOX_CLOSED_LOST, FIREFOX_LOCK_BFCACHE, NO_RESTART } from './reasons';
@@ -220,7 +220,7 @@ forEachEngine((engine) => {
       const b = await open(opts());
       await call(b, 'logout');
       await back(a);
-      await waitForState(a, 'expired', 1_000);
+      await endsWithin(a, 1_000);
       expect(await expiredOf(a)).toEqual([expect.objectContaining({ reason: 'logout' })]);
       // An engine may evict a cached page that receives a BroadcastChannel message (the logout): it reloads.
       const restored = (await persisted(a)).at(-1);
@@ -241,7 +241,7 @@ forEachEngine((engine) => {
       await away(a);
       await back(a);
       expect(await persisted(a), `not restored: ${JSON.stringify(misses)}`).toEqual([false, true]);
-      await waitForState(a, 'expired', 1_000); // on the restore itself: the clock has not run since
+      await waitForState(a, 'expired'); // on the restore itself: the clock has not run since
       const expired = await expiredOf(a);
       expect(expired).toEqual([expect.objectContaining({ reason: 'idle' })]);
       expect(expired[0]!.at).toBe(shown);

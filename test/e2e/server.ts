@@ -23,7 +23,7 @@ const DENY = (denied: string) => `<script>
 // The test page: a SessionManager from the options in the query string (`o`, JSON), exposed as
 // `window.session`, with every event logged in `window.events`, every `pageshow` in
 // `window.persisted`, every `fetch` (the check's, the refresh's) in `window.requests` with the
-// page's time, and every state the app could read in `window.states`: the one right after
+// page's time (and its time in `window.shownAt`), and every state the app could read in `window.states`: the one right after
 // `start()` ('start:…') and the snapshot's at each change. A page in a frame posts its states and
 // errors to its parent (`window.frames` there). `restart: true` (not an option of the library)
 // stops and starts the session at once, as React's StrictMode does; `deny` (neither) lists what
@@ -50,7 +50,8 @@ ${deny === '[]' ? '' : DENY(deny)}</head><body>
   window.states = [];
   window.errors = [];
   const report = () => window.parent !== window && window.parent.postMessage({ states: window.states, errors: window.errors }, '*');
-  addEventListener('pageshow', (e) => window.persisted.push(e.persisted));
+  window.shownAt = [];
+  addEventListener('pageshow', (e) => (window.persisted.push(e.persisted), window.shownAt.push(Date.now())));
   try {
     const session = new SessionManager(options);
     for (const type of ['warning', 'extended', 'expired', 'refreshed', 'checked', 'error']) {
