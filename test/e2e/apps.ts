@@ -1,12 +1,12 @@
-// Framework apps in real Chromium: each app bundled from source by esbuild (React and Vue in their
+// Framework apps in every engine: each app bundled from source by esbuild (React and Vue in their
 // production builds, Angular compiled at run time), served with a fake sign-in API whose clock is the
-// page's (each request says what time it is there), so that tokens fit a page on Playwright's clock.
+// page's (each request says what time it is there), so that tokens fit a page on the browser's clock.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import type { BrowserContext, Page } from 'playwright-core';
-import { jwt } from './harness';
+import { jwt, type Browser, type Tab } from './harness';
+import { servePrelude, withPrelude } from './engines/prelude';
 
 const src = (path: string) => fileURLToPath(new URL(`../../src/${path}`, import.meta.url));
 
@@ -59,7 +59,7 @@ export const PAGE_SCRIPT = () => {
 };
 
 /** Waits until the page has no request open (and its answer read). */
-export const answered = (page: Page) => page.waitForFunction(() => !((window as unknown as { __open?: number }).__open! > 0));
+export const answered = (page: Tab) => page.waitForFunction(() => !((window as unknown as { __open?: number }).__open! > 0));
 
 /** The fake sign-in API: what it issued and was asked, on the pages' clock. */
 export interface Api {
@@ -99,6 +99,7 @@ export async function serveApps(files: Record<string, [type: string, body: strin
   const api: Api = { now, lifetime: 5 * 60, calls: [], live: new Set() };
   let sessions = 0;
   const handler = (req: IncomingMessage, res: ServerResponse) => {
+    if (servePrelude(req, res)) return;
     const { pathname } = new URL(req.url ?? '/', 'http://x');
     const at = Number(req.headers['x-test-clock']);
     if (at > api.now) api.now = at;
@@ -106,7 +107,7 @@ export async function serveApps(files: Record<string, [type: string, body: strin
       // The server's Date is the page's: a check that reads it learns no offset from the fake clock.
       res.sendDate = false;
       res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', date: new Date(api.now).toUTCString(), ...headers });
-      res.end(body);
+      res.end(type === 'text/html' ? withPrelude(body) : body);
       if (pathname.startsWith('/api/')) api.calls.push({ path: pathname, at: api.now, status });
     };
     const token = (sid: number) => {
@@ -150,5 +151,5 @@ export const APP_PAGE = (script: string) => `<!doctype html><html lang="en"><hea
 <script type="module" src="${script}"></script>
 </body></html>`;
 
-/** Installs the page-time stamp of every request in every page of `context`. */
-export const stampRequests = (context: BrowserContext) => context.addInitScript(PAGE_SCRIPT);
+/** Installs the page-time stamp of every request in every page of `browser`. */
+export const stampRequests = (browser: Browser) => browser.addInitScript(PAGE_SCRIPT);

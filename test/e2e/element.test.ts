@@ -1,11 +1,10 @@
-// <session-warning-dialog> upgrades like any custom element in real Chromium: a `session` set before
+// <session-warning-dialog> upgrades like any custom element in every engine: a `session` set before
 // `defineSessionWarningDialog()` runs (on an element from the HTML, or one a framework made and
-// appended) is taken when the element is defined. Time is Playwright's clock.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+// appended) is taken when the element is defined. Time is the browser's clock.
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import type { Page } from 'playwright-core';
-import { launch, type Browser } from './harness';
+import { forEachEngine, suite, type Tab } from './harness';
 
 const src = (path: string) => fileURLToPath(new URL(`../../src/${path}`, import.meta.url));
 
@@ -35,60 +34,63 @@ const PAGE = (script: string) => `<!doctype html><html lang="en"><head><meta cha
 </body></html>`;
 
 let bundle: string;
-let browser: Browser;
-let page: Page;
-const open = (p: Page) => p.evaluate(() => {
+const open = (p: Tab) => p.evaluate(() => {
   const dialog = [...document.querySelectorAll('session-warning-dialog')].at(-1)!;
   const inner = dialog.shadowRoot!.querySelector('dialog')!;
   return { open: (dialog as HTMLElement & { open: boolean }).open, modal: inner.matches(':modal'), focused: dialog.shadowRoot!.activeElement?.getAttribute('part') ?? null };
 });
 
-beforeEach(async () => {
-  bundle ??= (await build({
+beforeAll(async () => {
+  bundle = (await build({
     stdin: { contents: APP, resolveDir: process.cwd(), loader: 'ts' },
     alias: { 'sessionwarden/element': src('element/index.ts'), sessionwarden: src('index.ts') },
     bundle: true, format: 'esm', target: 'es2022', write: false, logLevel: 'silent',
   })).outputFiles[0]!.text;
-  browser = await launch();
-  page = await browser.context.newPage();
-  await page.clock.install({ time: 0 });
-  await page.clock.pauseAt(1_000); // time moves only when the test runs it, however slow the machine
-  await page.setContent(PAGE(bundle));
-  await page.waitForFunction(() => 'run' in window);
 });
-afterEach(() => browser?.close());
 
-describe('<session-warning-dialog> in Chromium, set up before it is defined', () => {
-  it.each(['parsed', 'detached'])('takes the session of a %s element at the upgrade, opens as a modal on the warning, and Escape stays signed in', async (mode) => {
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(String(error)));
-    expect(await page.evaluate((m) => (window as unknown as { run: (m: string) => unknown }).run(m), mode)).toEqual({ ownBefore: true, ownAfter: false, taken: true });
-    await page.focus('#search');
-    await page.clock.runFor(39_000);
-    expect(await open(page)).toEqual({ open: false, modal: false, focused: null });
-    await page.clock.runFor(1_000);
-    expect(await open(page)).toEqual({ open: true, modal: true, focused: 'extend' });
-    await page.keyboard.press('Escape');
-    await page.waitForFunction(() => !([...document.querySelectorAll('session-warning-dialog')].at(-1) as HTMLElement & { open: boolean }).open);
-    expect(await open(page)).toEqual({ open: false, modal: false, focused: null });
-    expect(await page.evaluate(() => (window as unknown as { session: { state: string } }).session.state)).toBe('active');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('search');
-    expect(errors).toEqual([]);
+forEachEngine((engine) => {
+  const t = suite('element', engine);
+  let page: Tab;
+  const runFor = (ms: number) => t.browser.clock.runFor(ms);
+  beforeEach(async () => {
+    t.server.pages.set('/upgrade.html', PAGE(bundle));
+    await t.launch();
+    await t.browser.clock.install(0);
+    page = await t.browser.newTab();
+    await page.goto(`${t.server.url}/upgrade.html`);
+    await page.waitForFunction(() => 'run' in window);
   });
-});
 
-describe('<session-warning-dialog> in Chromium, closed with nothing focused before it opened', () => {
-  it('leaves no focus on a button of the closed dialog, at once (not at the browser\'s later focus fix-up)', async () => {
-    await page.evaluate(() => (window as unknown as { run: (m: string) => unknown }).run('parsed'));
-    await page.clock.runFor(40_000);
-    expect(await open(page)).toEqual({ open: true, modal: true, focused: 'extend' });
-    // Click and read in one task: Chromium's own fix-up of a focus left in a hidden subtree runs in a later task.
-    const after = await page.evaluate(() => {
-      const el = document.querySelector('session-warning-dialog')!;
-      (el.shadowRoot!.querySelector('[part=extend]') as HTMLElement).click();
-      return { focused: el.shadowRoot!.activeElement?.getAttribute('part') ?? null, active: document.activeElement?.tagName };
+  describe('<session-warning-dialog>, set up before it is defined', () => {
+    it.each(['parsed', 'detached'])('takes the session of a %s element at the upgrade, opens as a modal on the warning, and Escape stays signed in', async (mode) => {
+      expect(await page.evaluate((m) => (window as unknown as { run: (m: string) => unknown }).run(m), mode)).toEqual({ ownBefore: true, ownAfter: false, taken: true });
+      await page.evaluate(() => document.querySelector<HTMLElement>('#search')!.focus());
+      await runFor(39_000);
+      expect(await open(page)).toEqual({ open: false, modal: false, focused: null });
+      await runFor(1_000);
+      expect(await open(page)).toEqual({ open: true, modal: true, focused: 'extend' });
+      await page.press('Escape');
+      await page.waitForFunction(() => !([...document.querySelectorAll('session-warning-dialog')].at(-1) as HTMLElement & { open: boolean }).open);
+      expect(await open(page)).toEqual({ open: false, modal: false, focused: null });
+      expect(await page.evaluate(() => (window as unknown as { session: { state: string } }).session.state)).toBe('active');
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('search');
+      expect(await page.problems()).toEqual([]);
     });
-    expect(after).toEqual({ focused: null, active: 'BODY' });
-    expect(await page.evaluate(() => (window as unknown as { session: { state: string } }).session.state)).toBe('active');
+  });
+
+  describe('<session-warning-dialog>, closed with nothing focused before it opened', () => {
+    it('leaves no focus on a button of the closed dialog, at once (not at the browser\'s later focus fix-up)', async () => {
+      await page.evaluate(() => (window as unknown as { run: (m: string) => unknown }).run('parsed'));
+      await runFor(40_000);
+      expect(await open(page)).toEqual({ open: true, modal: true, focused: 'extend' });
+      // Click and read in one task: Chromium's own fix-up of a focus left in a hidden subtree runs in a later task.
+      const after = await page.evaluate(() => {
+        const el = document.querySelector('session-warning-dialog')!;
+        (el.shadowRoot!.querySelector('[part=extend]') as HTMLElement).click();
+        return { focused: el.shadowRoot!.activeElement?.getAttribute('part') ?? null, active: document.activeElement?.tagName };
+      });
+      expect(after).toEqual({ focused: null, active: 'BODY' });
+      expect(await page.evaluate(() => (window as unknown as { session: { state: string } }).session.state)).toBe('active');
+    });
   });
 });

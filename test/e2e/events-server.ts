@@ -1,10 +1,11 @@
-// A small server for the real-Chromium tests of serverEvents(): the library (bundled from source), a
+// A small server for the browser tests of serverEvents(): the library (bundled from source), a
 // test page, a check endpoint and a Server-Sent Events endpoint that the test drives (it says what and
 // when), and endpoints that misbehave (a flood without a line end, a redirect to a page). The page
 // gets an HttpOnly cookie, the stream's only credential, as a real server would use.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { build } from 'esbuild';
+import { servePrelude, withPrelude } from './engines/prelude';
 
 // The page: a SessionManager with serverCheck() and serverEvents() from the query's JSON (`o`: the
 // manager's options, `check` and `events`: those of the two signals). Every event is logged in
@@ -104,13 +105,14 @@ export async function serveEvents(): Promise<EventsServer> {
   const drips = new Set<ServerResponse>();
   const hits: Record<string, number> = {};
   const handler = (req: IncomingMessage, res: ServerResponse) => {
+    if (servePrelude(req, res)) return;
     const url = new URL(req.url ?? '/', 'http://x');
     hits[url.pathname] = (hits[url.pathname] ?? 0) + 1;
     const authed = (req.headers.cookie ?? '').split(/;\s*/).includes(COOKIE) && !server.revoked;
     if (url.pathname === '/lib.js') return res.writeHead(200, { 'content-type': 'text/javascript' }).end(lib);
     if (url.pathname === '/page.html') {
       // `no-cache`, not `no-store`: a `no-store` page never enters the back/forward cache.
-      return res.writeHead(200, { 'content-type': 'text/html', 'cache-control': 'no-cache', 'set-cookie': `${COOKIE}; HttpOnly; SameSite=Strict; Path=/` }).end(PAGE);
+      return res.writeHead(200, { 'content-type': 'text/html', 'cache-control': 'no-cache', 'set-cookie': `${COOKIE}; HttpOnly; SameSite=Strict; Path=/` }).end(withPrelude(PAGE));
     }
     if (url.pathname === '/other.html') return res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><p>another page</p>');
     if (url.pathname === '/check') {

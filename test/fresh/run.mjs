@@ -2,16 +2,17 @@
 // to a temporary directory, its dependencies are installed there with the tarball, and it is built
 // with its framework's own compiler (`npm run build`: tsc, vue-tsc, vite), failing on any error or
 // warning; `npm run build:dev` builds it again with NODE_ENV=development, where the frameworks warn.
-// Each page (dist/, dist-dev/, or the app itself when it has no build) then runs in real Chromium on
-// the page's clock: the adapter's gates, the warning dialog opening as a modal, its "Stay signed in",
-// the expiry, and no console warning or error. An app with its own run.mjs (Angular) runs that.
-// Needs `npm run build` first. `node test/fresh/run.mjs react vue` runs some; KEEP=1 keeps the temp dir.
+// Each page (dist/, dist-dev/, or the app itself when it has no build) then runs in Chromium, Firefox
+// and WebKit (`ENGINES` picks) on the browser's clock: the adapter's gates, the warning dialog opening
+// as a modal, its "Stay signed in", the expiry, and no console warning or error. An app with its own
+// run.mjs (Angular) runs that. Needs `npm run build` first. `node test/fresh/run.mjs react vue` runs
+// some; KEEP=1 keeps the temp dir.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openServed } from './served-page.mjs';
+import { engineNames, openServed } from './served-page.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const repo = resolve(here, '../..');
@@ -57,8 +58,10 @@ try {
     }
     if (!manifest.scripts?.build && existsSync(join(app, 'index.html'))) pages.push(['no build', app]);
     for (const [label, root] of pages) {
-      await inChromium(root);
-      console.log(`fresh ${name} (${label}): gates, warning dialog, "Stay signed in" and expiry work in Chromium, with no console warning`);
+      for (const engine of engineNames()) {
+        await inEngine(root, engine);
+        console.log(`fresh ${name} (${label}): gates, warning dialog, "Stay signed in" and expiry work in ${engine}, with no console warning`);
+      }
     }
   }
 } finally {
@@ -67,16 +70,16 @@ try {
 }
 
 /**
- * Serves `root` and checks the page in a fresh Chromium profile. Every app follows one contract: a
+ * Serves `root` and checks the page in a fresh profile of `engine`. Every app follows one contract: a
  * session of 60 s idle time, warning 20 s before, a token with the role `editor` (who may
  * `posts:edit`); `#state` shows the state; `#edit` shows only with `posts:edit` and `#read-only`
  * only without it; `#admin` only with the role `admin`; one `<session-warning-dialog>` headed "Still there?".
  */
-async function inChromium(root) {
-  const { page, problems, close } = await openServed(root);
+async function inEngine(root, engine) {
+  const { page, problems, close } = await openServed(root, { engine });
   try {
-    const expect = (what, actual, expected) => {
-      if (JSON.stringify(actual) !== JSON.stringify(expected)) fail(`${root}: ${what}: ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}\n${problems.join('\n')}`);
+    const expect = async (what, actual, expected) => {
+      if (JSON.stringify(actual) !== JSON.stringify(expected)) fail(`${root} in ${engine}: ${what}: ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}\n${(await problems()).join('\n')}`);
     };
     /** Waits (real time: the page's own work, not its clock) until `#state` says `state`. */
     const until = (state) =>
@@ -89,25 +92,33 @@ async function inChromium(root) {
       const inner = element?.shadowRoot?.querySelector('dialog');
       return { open: element?.open ?? null, modal: inner?.matches(':modal') ?? null, focused: element?.shadowRoot?.activeElement?.getAttribute('part') ?? null };
     });
-    expect('shown at start', await shown(), ['#edit']);
-    expect('dialog at start', await dialog(), { open: false, modal: false, focused: null });
+    /** The dialog's role and accessible name (its heading's text, slots as shown), as a screen reader reads them. */
+    const named = () => page.evaluate(() => {
+      const root = document.querySelector('session-warning-dialog').shadowRoot;
+      const flat = (node) => node instanceof HTMLSlotElement
+        ? [...(node.assignedNodes({ flatten: true }).length ? node.assignedNodes({ flatten: true }) : node.childNodes)].map(flat).join('')
+        : node.nodeType === Node.TEXT_NODE ? node.textContent : [...node.childNodes].map(flat).join('');
+      const dialog = root.querySelector('dialog');
+      return [dialog.getAttribute('role'), flat(root.getElementById(dialog.getAttribute('aria-labelledby'))).trim()];
+    });
+    await expect('shown at start', await shown(), ['#edit']);
+    await expect('dialog at start', await dialog(), { open: false, modal: false, focused: null });
 
     await page.clock.runFor(39_000);
-    expect('state before the warning', await page.textContent('#state'), 'active');
+    await expect('state before the warning', await page.textContent('#state'), 'active');
     await page.clock.runFor(1_000);
     await until('warning');
-    expect('dialog at the warning', await dialog(), { open: true, modal: true, focused: 'extend' });
-    const element = page.locator('session-warning-dialog');
-    await element.getByRole('alertdialog', { name: 'Still there?' }).waitFor({ timeout: 2_000 });
-    await element.getByRole('button', { name: 'Stay signed in' }).click();
+    await expect('dialog at the warning', await dialog(), { open: true, modal: true, focused: 'extend' });
+    await expect('the dialog\'s role and name', await named(), ['alertdialog', 'Still there?']);
+    await page.click('session-warning-dialog >>> [part=extend]'); // "Stay signed in", a real click
     await until('active');
-    expect('dialog after "Stay signed in"', await dialog(), { open: false, modal: false, focused: null });
+    await expect('dialog after "Stay signed in"', await dialog(), { open: false, modal: false, focused: null });
 
     await page.clock.runFor(60_000);
     await until('expired');
-    expect('shown once expired', await shown(), ['#read-only']);
-    expect('dialog once expired', (await dialog()).open, false);
-    expect('page errors and console warnings', problems, []);
+    await expect('shown once expired', await shown(), ['#read-only']);
+    await expect('dialog once expired', (await dialog()).open, false);
+    await expect('page errors and console warnings', await problems(), []);
   } finally {
     await close();
   }

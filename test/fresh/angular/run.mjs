@@ -1,6 +1,7 @@
 // A fresh Angular app on the packed tarball, as a user gets it: installed in a temporary directory,
 // built by Angular's own CLI and compiler (@angular/build, production, AOT) once with zone.js and
-// once zoneless, failing on any build warning; then each build runs in Chromium, which checks the
+// once zoneless, failing on any build warning; then each build runs in Chromium, Firefox and WebKit
+// (`ENGINES` picks), which checks the
 // directives, a warning (with <session-warning-dialog>), extend and an expiry driven by the page's
 // clock, and that 100 real pointer moves run no change detection. Needs `npm run build` first. KEEP=1 keeps the temporary directory.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -8,7 +9,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openServed } from '../served-page.mjs';
+import { engineNames, openServed } from '../served-page.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const repo = resolve(here, '../../..');
@@ -49,23 +50,25 @@ try {
     const output = run(join(app, 'node_modules/.bin/ng'), ['build', '--configuration', configuration], app);
     if (COMPLAINT.test(output)) fail(`ng build (${name}) complained:\n${output}`);
     console.log(`fresh angular: ng build --configuration ${configuration} (Angular ${version}, AOT): no warning`);
-    const checks = await inChromium(join(app, 'dist', name, 'browser'));
-    console.log(`fresh angular (${name}): directives, warning, extend and expiry work; 100 pointer moves ran ${checks} change detections`);
+    for (const engine of engineNames()) {
+      const checks = await inEngine(join(app, 'dist', name, 'browser'), engine);
+      console.log(`fresh angular (${name}) in ${engine}: directives, warning, extend and expiry work; 100 pointer moves ran ${checks} change detections`);
+    }
   }
 } finally {
   if (process.env.KEEP) console.log(`fresh angular: kept ${temp}`);
   else rmSync(temp, { recursive: true, force: true });
 }
 
-/** Serves `root` and runs the checks in a fresh Chromium profile; returns the change detections of 100 moves. */
-async function inChromium(root) {
-  const { page, problems, close } = await openServed(root);
+/** Serves `root` and runs the checks in a fresh profile of `engine`; returns the change detections of 100 moves. */
+async function inEngine(root, engine) {
+  const { page, problems, close } = await openServed(root, { engine });
   try {
     await page.waitForFunction(() => window.app && document.querySelector('#state')?.textContent === 'active', null, { timeout: 15_000 })
-      .catch(() => fail(`the app did not start: ${problems.join('\n') || 'no error'}`));
+      .catch(async () => fail(`the app did not start in ${engine}: ${(await problems()).join('\n') || 'no error'}`));
     const shown = () => page.evaluate(() => ['#edit', '#read-only', '#admin', '#warning'].filter((selector) => document.querySelector(selector)));
     const expect = (what, actual, expected) => {
-      if (JSON.stringify(actual) !== JSON.stringify(expected)) fail(`${what}: ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);
+      if (JSON.stringify(actual) !== JSON.stringify(expected)) fail(`${engine}: ${what}: ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);
     };
     expect('shown at start', await shown(), ['#edit']);
     // The session's timers live outside the zone: the app is stable (a bound, not a wait: the page's clock is fake).
@@ -82,7 +85,7 @@ async function inChromium(root) {
     await page.waitForSelector('#warning');
     expect('state at the warning', await page.textContent('#state'), 'warning');
     expect('dialog open', await page.evaluate(() => document.querySelector('session-warning-dialog').open), true);
-    await page.click('session-warning-dialog button[part=extend]'); // its "Stay signed in"
+    await page.click('session-warning-dialog >>> button[part=extend]'); // its "Stay signed in"
     await page.waitForSelector('#warning', { state: 'detached' });
     expect('state after extend', await page.textContent('#state'), 'active');
     expect('dialog open after extend', await page.evaluate(() => document.querySelector('session-warning-dialog').open), false);
@@ -90,7 +93,7 @@ async function inChromium(root) {
     await page.waitForFunction(() => document.querySelector('#state')?.textContent === 'expired');
     expect('shown once expired', await shown(), ['#read-only']);
     expect('expired events', await page.evaluate(() => window.probe.expired), ['idle']);
-    expect('page errors and console warnings', problems, []);
+    expect('page errors and console warnings', await problems(), []);
     return checks;
   } finally {
     await close();
