@@ -12,17 +12,22 @@ import { PRELUDE_PATH, preludeScript, withPrelude } from './engines/prelude';
 
 let server: ServerType;
 let demo: ReturnType<typeof createApp>;
+/** The demo as WebKit runs it: WebKit keeps no `Secure` cookie on http://127.0.0.1 (docs/server.md, "Local development over http"), so it gets the `devCookie` that `DEV_COOKIE=1` turns on. */
+let devDemo: ReturnType<typeof createApp>;
+/** The demo the engine under test talks to. */
+let current: ReturnType<typeof createApp>;
 let base = '';
 const browsers: Browser[] = [];
 
 beforeAll(async () => {
   await buildDemo();
   demo = createApp({ staticDir: 'examples/app/dist' });
+  devDemo = createApp({ staticDir: 'examples/app/dist', devCookie: true });
   server = serve({
     fetch: async (request, env) => {
       // The engine's prelude (its page log where the driver hears no console), from the app's own origin.
       if (new URL(request.url).pathname === PRELUDE_PATH) return new Response(preludeScript(), { headers: { 'content-type': 'text/javascript', 'cache-control': 'no-store' } });
-      const response = await demo.app.fetch(request, env);
+      const response = await current.app.fetch(request, env);
       if (!response.headers.get('content-type')?.startsWith('text/html')) return response;
       const headers = new Headers(response.headers);
       headers.delete('content-length'); // the page grows by the prelude's tag
@@ -36,10 +41,12 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => {
   demo.events.close();
+  devDemo.events.close();
   return new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
 forEachEngine((engine) => {
+  beforeAll(() => void (current = engine.name === 'webkit' ? devDemo : demo));
   afterEach(async () => {
     for (const browser of browsers.splice(0)) await browser.close();
   });
@@ -62,8 +69,8 @@ forEachEngine((engine) => {
   }
   /** Waits until the server holds `count` event streams (real connections: a condition, not a clock). */
   async function streams(count: number): Promise<void> {
-    for (let i = 0; demo.events.size() !== count; i++) {
-      if (i > 500) throw new Error(`expected ${count} event streams, the server holds ${demo.events.size()}`);
+    for (let i = 0; current.events.size() !== count; i++) {
+      if (i > 500) throw new Error(`expected ${count} event streams, the server holds ${current.events.size()}`);
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }
