@@ -64,11 +64,13 @@ export function closeDetection(mode: 'browser' | 'tab', options: CloseDetectionO
       });
       bus.on('hide', ({ final }) => {
         if (!final || ctx.phase().phase === 'expired') return;
-        ctx.tell({ k: 'gone' }, { goneAt: ctx.now() });
-        gone = true;
         // With a check to keep the session, every closing page sends it: pages closing in the same instant
         // (quitting the browser) each still count the others, and would each leave the beacon to another.
+        // The beacon goes before the record's write: Firefox loses a closing window's beacon sent after a
+        // localStorage write in the same pagehide.
         if (beacon && (openPages < 2 || answers())) navigator.sendBeacon?.(beacon);
+        ctx.tell({ k: 'gone' }, { goneAt: ctx.now() });
+        gone = true;
       });
       return {
         start() {

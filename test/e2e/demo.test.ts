@@ -78,9 +78,13 @@ beforeAll(async () => {
       const at = Number(request.headers.get('x-test-clock'));
       if (at > clock.now) clock.now = at;
       let response = await app.fetch(request, env);
-      if (path.startsWith('/api/')) calls.push({ path, method: request.method, status: response.status, at: clock.now });
+      // A close beacon counts only if it carries a refresh cookie issued in this test: the previous test's
+      // browser, closed in its afterEach, may send its own beacon late (Firefox and WebKit do, at times).
+      const cookie = request.headers.get('cookie') ?? '';
+      const stale = path === '/api/close' && !cookies.some((issued) => cookie.includes(issued.split(';')[0]!));
+      if (path.startsWith('/api/') && !stale) calls.push({ path, method: request.method, status: response.status, at: clock.now });
       if (path === '/api/login' && response.ok) logins.push(((await response.clone().json()) as { token: string }).token);
-      cookies.push(...response.headers.getSetCookie().filter((c) => c.includes('sw_refresh=')));
+      cookies.push(...response.headers.getSetCookie().filter((c) => /^(__Host-)?sw_refresh=[^;]/.test(c))); // issued, not cleared
       if (response.headers.get('content-type')?.startsWith('text/html')) {
         const headers = new Headers(response.headers);
         headers.delete('content-length'); // the page grew by the prelude's tag

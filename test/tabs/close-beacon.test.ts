@@ -74,3 +74,20 @@ describe('close beacon with other pages open', () => {
     expect(request).not.toHaveBeenCalled();
   });
 });
+
+describe('the close beacon and the record in one pagehide', () => {
+  it("sends the beacon before it writes the record's goneAt (Firefox loses a closing window's beacon sent after a localStorage write)", async () => {
+    const order: string[] = [];
+    beacon.mockImplementation(() => order.push('beacon') > 0);
+    make({ check: serverCheck({ request: async () => true }) }); // with a check, a closing page always sends it
+    await vi.advanceTimersByTimeAsync(10);
+    const write = localStorage.setItem.bind(localStorage);
+    const setItem = vi.spyOn(localStorage, 'setItem').mockImplementation((key: string, value: string) => {
+      if (value.includes('goneAt')) order.push('goneAt');
+      write(key, value);
+    });
+    pagehide();
+    setItem.mockRestore();
+    expect(order).toEqual(['beacon', 'goneAt']);
+  });
+});
