@@ -19,7 +19,8 @@ export const FIREFOX_LOCK_BFCACHE = pending(
 export const FIREFOX_BEACON = pending(
   'in Firefox ESR 153 (a window closed over WebDriver BiDi) a navigator.sendBeacon() in the pagehide of a closing window is lost when that handler '
   + 'also writes localStorage (0 of 6 arrive; 6 of 6 without the write), and the write is not seen by the other open pages of the origin: '
-  + 'the library writes the record (goneAt) and sends the close beacon in pagehide; sending the beacon before the write made 4 of these 6 tests pass',
+  + 'the library now sends the close beacon before it writes the record (goneAt) in pagehide, and these tests still pass in only 3 to 5 of 8 runs '
+  + '(E2E_PENDING=1, three runs on 2026-12-06): a close seen at times is not a close to test',
 );
 
 /** The README's and the demo's pictures come from one engine, so that they do not change with the engine that ran last. */
