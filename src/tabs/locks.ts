@@ -21,6 +21,8 @@ const locks = (): LockManager | undefined => {
  * A page entering the back/forward cache (the `bus`'s `hide`) lets its lock go and asks again when it
  * is restored (its next `wake`): a cached page holding a lock would keep it from the open tabs (Chrome
  * evicts such a page from the cache as soon as another tab asks for the lock), and a cached page is not an open one.
+ * It lets go already at `beforeunload` (Firefox caches no page that holds a lock then), and asks again a
+ * second later if no `pagehide` came.
  */
 export function hold(bus: Emitter<BusEvents>, name: string, mode: LockMode, onHeld: () => void | (() => void)): () => void {
   const manager = locks();
@@ -57,14 +59,33 @@ export function hold(bus: Emitter<BusEvents>, name: string, mode: LockMode, onHe
       alone();
     }
   };
-  const onHide = ({ cached }: PageHide) => cached && ((away = true), release());
-  const onWake = () => away && ((away = false), request());
+  /** Asks again after a `beforeunload` that no `pagehide` followed (a download or `mailto:` link, a navigation called off). */
+  let stay: ReturnType<typeof setTimeout> | undefined;
+  const onHide = ({ cached }: PageHide) => {
+    clearTimeout(stay);
+    if (cached) (away = true), release();
+  };
+  const onWake = () => {
+    clearTimeout(stay);
+    if (away) (away = false), request();
+  };
+  // Firefox keeps a page out of the back/forward cache if it holds or awaits a lock when the navigation
+  // starts, and `pagehide` is too late there: let go at `beforeunload`, and ask again if the page stays.
+  const onLeave = () => {
+    if (away) return;
+    away = true;
+    release();
+    stay = setTimeout(onWake, 1_000);
+  };
   request();
   bus.on('hide', onHide);
   bus.on('wake', onWake);
+  addEventListener('beforeunload', onLeave);
   return () => {
     bus.off('hide', onHide);
     bus.off('wake', onWake);
+    removeEventListener('beforeunload', onLeave);
+    clearTimeout(stay);
     away = false; // (a wake under way must not ask again)
     release();
   };

@@ -12,7 +12,7 @@ import { buildDemo } from './demo-build';
 import { click, count as countIn, hasTestId, testId, waitFor, waitForText } from './dom';
 import { PRELUDE_PATH, preludeScript, withPrelude } from './engines/prelude';
 import { poll } from './engines/common';
-import { FIREFOX_BEACON, FIREFOX_LOCK_BFCACHE, NO_RESTART } from './reasons';
+import { FIREFOX_BEACON, FIREFOX_STREAM_BFCACHE, NO_RESTART } from './reasons';
 
 /** Where screenshots go: an ignored folder; `npm run screenshots` points it at docs/images. */
 const SHOTS = process.env.SCREENSHOTS ?? '.tmp/screenshots';
@@ -149,7 +149,8 @@ forEachEngine((engine) => {
           now = await read();
         }
         return now.warning;
-      } catch {
+      } catch (error) {
+        if (/^timed out/.test((error as Error).message)) throw error; // an answer that never came is a failure, not a page gone
         return false; // the page navigated away meanwhile: nothing of it is open
       }
     }));
@@ -389,7 +390,7 @@ forEachEngine((engine) => {
       expect(calls.filter((c) => c.path === '/api/refresh' && c.status !== 200)).toEqual([]);
     });
 
-    it(engine.skipIn({ firefox: FIREFOX_LOCK_BFCACHE }, 'Back to a dashboard whose session ended (here or in another tab) leaves it at once; with a live session it comes back after a check'), async () => {
+    it(engine.skipIn({ firefox: FIREFOX_STREAM_BFCACHE }, 'Back to a dashboard whose session ended (here or in another tab) leaves it at once; with a live session it comes back after a check'), async () => {
       await launch({ bfcache: true });
       await browser.addInitScript(() => addEventListener('pageshow', (event) => {
         const shows = JSON.parse(sessionStorage.getItem('test:pageshow') ?? '[]') as unknown[];

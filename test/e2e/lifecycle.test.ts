@@ -7,7 +7,7 @@ import {
   call, closeTab, endsWithin, events, forEachEngine, goBack, leave, lockCount, pageUrl, persisted, ready, record, requests,
   state, suite, tap, waitForState, type Tab,
 } from './harness';
-import { FIREFOX_BEACON, FIREFOX_CLOSED_LOST, FIREFOX_LOCK_BFCACHE, NO_RESTART } from './reasons';
+import { FIREFOX_BEACON, FIREFOX_CLOSED_LOST, NO_RESTART } from './reasons';
 
 const T0 = Date.UTC(2026, 11, 1, 8, 0, 0);
 const CLOSE_GRACE = 1_500;
@@ -227,7 +227,7 @@ forEachEngine((engine) => {
       console.log(`${engine.name}: back after a logout elsewhere: ${restored ? 'restored from the back/forward cache' : `reloaded (${misses.flat().join(', ') || 'no reason told'})`}`);
     });
 
-    it(engine.skipIn({ firefox: FIREFOX_LOCK_BFCACHE }, 'a page restored from the back/forward cache after its session ran out ends at once'), async () => {
+    it('a page restored from the back/forward cache after its session ran out ends at once', async () => {
       await paused();
       const a = await open(opts({ idleTimeout: 3_000, warnBefore: 1_000 }));
       const misses = await t.browser.bfcacheMisses(a);
@@ -247,7 +247,7 @@ forEachEngine((engine) => {
       expect(expired[0]!.at).toBe(shown);
     });
 
-    it(engine.skipIn({ firefox: FIREFOX_LOCK_BFCACHE }, 'a page in the cache holds no lock: another tab leads meanwhile, and it is not evicted for it'), async () => {
+    it('a page in the cache holds no lock: another tab leads meanwhile, and it is not evicted for it', async () => {
       const a = await open(opts());
       const misses = await t.browser.bfcacheMisses(a);
       await away(a);

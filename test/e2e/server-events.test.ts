@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { forEachEngine, goBack, leave, ready, type Browser, type Tab } from './harness';
 import { eventsPage, serveEvents, type EventsServer } from './events-server';
 import { poll } from './engines/common';
-import { FIREFOX_LOCK_BFCACHE } from './reasons';
+import { FIREFOX_STREAM_BFCACHE } from './reasons';
 
 type Win = { session: { state: string }; events: { type: string; wall: number; reason?: string; during?: string }[]; streams: { state: number; read: number; cancelledAt?: number }[]; persisted: boolean[] };
 forEachEngine((engine) => {
@@ -111,7 +111,7 @@ forEachEngine((engine) => {
       expect(server.counts.opened).toBe(2);
     });
 
-    it(engine.skipIn({ firefox: FIREFOX_LOCK_BFCACHE }, 'closes the stream when the page enters the back/forward cache, is restored from it, and opens the stream again'), async () => {
+    it(engine.skipIn({ firefox: FIREFOX_STREAM_BFCACHE }, 'closes the stream when the page enters the back/forward cache, is restored from it, and opens the stream again'), async () => {
       browser = await launch({ bfcache: true });
       const page = await open(eventsPage(server.url, { storageKey: key }));
       const misses = await browser.bfcacheMisses(page);

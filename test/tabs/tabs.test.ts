@@ -340,6 +340,62 @@ describe('locks with navigator.locks', () => {
     expect(locks.held()).toEqual([]);
   });
 
+  it('hold(): lets the lock go at beforeunload (Firefox caches no page that holds one then); into the cache, it asks again on restore, not before', async () => {
+    vi.useFakeTimers();
+    try {
+      const lost = vi.fn();
+      const onHeld = vi.fn(() => lost);
+      const release = hold(bus, 'lead', 'exclusive', onHeld);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(locks.held()).toEqual(['lead']);
+
+      window.dispatchEvent(new Event('beforeunload'));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(lost).toHaveBeenCalledTimes(1);
+      expect(locks.held()).toEqual([]); // nothing held as the navigation starts
+      transition('pagehide', true); // into the cache
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(locks.held()).toEqual([]);
+      expect(onHeld).toHaveBeenCalledTimes(1); // a cached page asks for nothing
+
+      transition('pageshow', true);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(onHeld).toHaveBeenCalledTimes(2);
+      expect(locks.held()).toEqual(['lead']);
+      release();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('hold(): a beforeunload that no pagehide follows (a download or mailto: link) asks again a second later, once', async () => {
+    vi.useFakeTimers();
+    try {
+      const onHeld = vi.fn();
+      const release = hold(bus, 'lead', 'exclusive', onHeld);
+      await vi.advanceTimersByTimeAsync(0);
+      window.dispatchEvent(new Event('beforeunload'));
+      window.dispatchEvent(new Event('beforeunload'));
+      await vi.advanceTimersByTimeAsync(999);
+      expect(locks.held()).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(onHeld).toHaveBeenCalledTimes(2);
+      expect(locks.held()).toEqual(['lead']);
+      transition('pageshow', true); // a wake-up meanwhile asks for nothing more
+      await vi.advanceTimersByTimeAsync(5_000);
+      expect(onHeld).toHaveBeenCalledTimes(2);
+      expect(locks.pending()).toEqual([]);
+
+      release();
+      window.dispatchEvent(new Event('beforeunload')); // listeners gone with the release
+      await vi.advanceTimersByTimeAsync(5_000);
+      expect(onHeld).toHaveBeenCalledTimes(2);
+      expect(locks.held()).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('exclusive(): one task at a time under the lock', async () => {
     const order: string[] = [];
     let finishFirst!: () => void;
