@@ -59,24 +59,12 @@ export function hold(bus: Emitter<BusEvents>, name: string, mode: LockMode, onHe
       alone();
     }
   };
-  /** Asks again after a `beforeunload` that no `pagehide` followed (a download or `mailto:` link, a navigation called off). */
-  let stay: ReturnType<typeof setTimeout> | undefined;
-  const onHide = ({ cached }: PageHide) => {
-    clearTimeout(stay);
-    if (cached) (away = true), release();
-  };
-  const onWake = () => {
-    clearTimeout(stay);
-    if (away) (away = false), request();
-  };
+  const onHide = ({ cached }: PageHide) => cached && ((away = true), release());
+  const onWake = () => away && ((away = false), request());
   // Firefox keeps a page out of the back/forward cache if it holds or awaits a lock when the navigation
-  // starts, and `pagehide` is too late there: let go at `beforeunload`, and ask again if the page stays.
-  const onLeave = () => {
-    if (away) return;
-    away = true;
-    release();
-    stay = setTimeout(onWake, 1_000);
-  };
+  // starts, and `pagehide` is too late there: let go at `beforeunload`, and ask again a second later if
+  // the page stays (a download or `mailto:` link; a cached page's timer waits for its restore, which asked already).
+  const onLeave = () => away || ((away = true), release(), setTimeout(onWake, 1_000));
   request();
   bus.on('hide', onHide);
   bus.on('wake', onWake);
@@ -85,7 +73,6 @@ export function hold(bus: Emitter<BusEvents>, name: string, mode: LockMode, onHe
     bus.off('hide', onHide);
     bus.off('wake', onWake);
     removeEventListener('beforeunload', onLeave);
-    clearTimeout(stay);
     away = false; // (a wake under way must not ask again)
     release();
   };

@@ -353,8 +353,8 @@ describe('locks with navigator.locks', () => {
       await vi.advanceTimersByTimeAsync(0);
       expect(lost).toHaveBeenCalledTimes(1);
       expect(locks.held()).toEqual([]); // nothing held as the navigation starts
-      transition('pagehide', true); // into the cache
-      await vi.advanceTimersByTimeAsync(60_000);
+      transition('pagehide', true); // into the cache, where its timers stand still until it is restored
+      await vi.advanceTimersByTimeAsync(500);
       expect(locks.held()).toEqual([]);
       expect(onHeld).toHaveBeenCalledTimes(1); // a cached page asks for nothing
 
@@ -362,6 +362,9 @@ describe('locks with navigator.locks', () => {
       await vi.advanceTimersByTimeAsync(0);
       expect(onHeld).toHaveBeenCalledTimes(2);
       expect(locks.held()).toEqual(['lead']);
+      await vi.advanceTimersByTimeAsync(60_000); // the beforeunload's second, run out after the restore: asks for nothing more
+      expect(onHeld).toHaveBeenCalledTimes(2);
+      expect(locks.pending()).toEqual([]);
       release();
     } finally {
       vi.useRealTimers();
