@@ -142,16 +142,17 @@ forEachEngine((engine) => {
         busy: (window as unknown as { __open?: number }).__open! > 0,
         warning: document.querySelector('session-warning-dialog')?.shadowRoot?.querySelector('dialog')?.open ?? false,
       }));
-      try {
-        let now = await read();
-        while (now.busy) {
-          await page.waitForFunction(() => !((window as unknown as { __open?: number }).__open! > 0));
+      // Polled from here on the real clock (the page's stands still: nothing in the page may do the polling).
+      for (const deadline = Date.now() + 10_000; ;) {
+        let now;
+        try {
           now = await read();
+        } catch {
+          return false; // the page navigated away meanwhile: nothing of it is open
         }
-        return now.warning;
-      } catch (error) {
-        if (/^timed out/.test((error as Error).message)) throw error; // an answer that never came is a failure, not a page gone
-        return false; // the page navigated away meanwhile: nothing of it is open
+        if (!now.busy) return now.warning;
+        if (Date.now() > deadline) throw new Error(`a request of ${await page.url()} has had no answer for 10 s`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
       }
     }));
     return pages.filter(Boolean).length;

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser as PwBrowser, type BrowserContext, type Page } from 'playwright-core';
-import { clickSelector, pollFunction, versionOf } from './common';
+import { clickSelector, versionOf } from './common';
 import type { Browser, BrowserOptions, Engine, Key, PageFunction, Tab } from './types';
 
 export const CHROMIUM_ARGS = [
@@ -40,10 +40,8 @@ class ChromiumTab implements Tab {
   evaluate<R, A>(fn: PageFunction<A, R> | string, arg?: A): Promise<R> {
     return typeof fn === 'string' ? this.page.evaluate<R>(fn) : this.page.evaluate(fn as never, arg as never);
   }
-  // Polled from here, as in the other engines: Playwright's own polls on requestAnimationFrame, which
-  // its clock, installed paused, holds still (a test once lost 30 s at a time in it).
-  waitForFunction<A>(fn: PageFunction<A, unknown>, arg?: A, { timeout = 30_000 } = {}): Promise<void> {
-    return pollFunction(this, fn, arg as A, timeout);
+  async waitForFunction<A>(fn: PageFunction<A, unknown>, arg?: A, { timeout = 30_000 } = {}) {
+    await this.page.waitForFunction(fn as never, arg as never, { timeout });
   }
   readonly mouse = {
     move: (x: number, y: number) => this.page.mouse.move(x, y),

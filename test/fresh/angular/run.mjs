@@ -72,7 +72,7 @@ async function inEngine(root, engine) {
     };
     expect('shown at start', await shown(), ['#edit']);
     // The session's timers live outside the zone: the app is stable (a bound, not a wait: the page's clock is fake).
-    const stable = await Promise.race([page.evaluate(() => window.app.whenStable().then(() => true)), new Promise((done) => setTimeout(done, 10_000, false))]);
+    const stable = await Promise.race([page.evaluate(async () => { await window.app.whenStable(); return true; }) /* a native promise: zone.js's own is not one to every driver */, new Promise((done) => setTimeout(done, 10_000, false))]);
     expect('app stable', stable, true);
 
     const before = await page.evaluate(() => window.probe.checks);
@@ -86,6 +86,9 @@ async function inEngine(root, engine) {
     expect('state at the warning', await page.textContent('#state'), 'warning');
     expect('dialog open', await page.evaluate(() => document.querySelector('session-warning-dialog').open), true);
     await page.click('session-warning-dialog >>> button[part=extend]'); // its "Stay signed in"
+    expect('session after extend', await page.evaluate(() => document.querySelector('session-warning-dialog').session.state), 'active');
+    // Angular renders the news on its scheduler's next turn (a timer or a frame): on the paused clock, one frame.
+    await page.clock.runFor(20);
     await page.waitForSelector('#warning', { state: 'detached' });
     expect('state after extend', await page.textContent('#state'), 'active');
     expect('dialog open after extend', await page.evaluate(() => document.querySelector('session-warning-dialog').open), false);
