@@ -46,10 +46,24 @@ class FirefoxTab implements Tab {
   waitForFunction<A>(fn: PageFunction<A, unknown>, arg?: A, { timeout = 30_000 } = {}): Promise<void> {
     return pollFunction(this, fn, arg as A, timeout);
   }
+  /**
+   * Real input, tried again (after a round trip to the page) when Firefox's remote agent fails to
+   * synthesize it (`NS_ERROR_FAILURE` in synthesizeMouseAtPoint: seen once in a long run, under load).
+   */
+  private async input(act: () => Promise<void>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await act();
+      } catch (error) {
+        if (attempt >= 3 || !/NS_ERROR_FAILURE/.test(String(error))) throw error;
+        await this.evaluate('1').catch(() => {});
+      }
+    }
+  }
   readonly mouse = {
-    move: (x: number, y: number) => this.page.mouse.move(x, y),
-    wheel: (deltaX: number, deltaY: number) => this.page.mouse.wheel({ deltaX, deltaY }),
-    click: (x: number, y: number) => this.page.mouse.click(x, y),
+    move: (x: number, y: number) => this.input(() => this.page.mouse.move(x, y)),
+    wheel: (deltaX: number, deltaY: number) => this.input(() => this.page.mouse.wheel({ deltaX, deltaY })),
+    click: (x: number, y: number) => this.input(() => this.page.mouse.click(x, y)),
   };
   press(key: Key) {
     return this.page.keyboard.press(key);
